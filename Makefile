@@ -1,0 +1,58 @@
+# Newsroom: `make run` serves the sample newsroom, `make test` runs the tests.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run test install lint format bench clean
+
+# Find a Python >= 3.12: the version pinned in .python-version first (through
+# pyenv when it is there), then any python3.13 / python3.12 / python3 on PATH.
+define find_python
+for candidate in \
+    "$$(command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null)" \
+    "$$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python" \
+    $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -r) \
+    "$$(command -v python3.13)" "$$(command -v python3.12)" "$$(command -v python3)"; do \
+  if [ -n "$$candidate" ] && [ -x "$$candidate" ] && \
+     "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    echo "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+$(PY):
+	@python=$$($(find_python)) || { \
+	  echo "Newsroom needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (for example: pyenv install 3.12) and run make again."; exit 1; }; \
+	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_sample_newsroom
+	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

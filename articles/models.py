@@ -1,0 +1,361 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.fields import SanitizedHTMLField
+from articles.images import IMAGE_VALIDATORS
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first in the navigation.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """The one rule for what the public may see.
+
+        Published status, a publication time that has passed and no embargo
+        still running. Scheduling needs no background job: the moment
+        ``published_at`` passes, this query starts returning the article.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=ArticleStatus.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def about_institution(self, institution):
+        """Articles about the institution or any institution beneath it."""
+        from institutions.models import Institution
+
+        family = [institution.pk]
+        frontier = [institution.pk]
+        while frontier:
+            frontier = list(
+                Institution.objects.filter(parent__in=frontier)
+                .exclude(pk__in=family)
+                .values_list("pk", flat=True)
+            )
+            family.extend(frontier)
+        return self.filter(institutions__in=family).distinct()
+
+    def about_person(self, person):
+        """Articles that quote the person or are about them."""
+        return self.filter(Q(people=person) | Q(quotes__person=person)).distinct()
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_once"),
+        ]
+
+
+class Article(models.Model):
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        help_text=_("Part of the web address. Changing it later keeps old links working."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "One or two sentences under the headline; also used in feeds and search results."
+        ),
+    )
+    body = SanitizedHTMLField(_("body"), blank=True)
+    lead_image = models.ImageField(
+        _("lead image"), upload_to="articles/%Y/%m/", blank=True, validators=IMAGE_VALIDATORS
+    )
+    lead_image_alt = models.CharField(
+        _("lead image alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describe the picture for readers who cannot see it. Required with an image."),
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ArticleStatus,
+        default=ArticleStatus.DRAFT,
+        help_text=_(
+            "A story is public only when it is Published, its publication time has passed "
+            "and any embargo has lifted."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A time in the future schedules the story; it goes live on its own."),
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("Before this time the story is never public, whatever its status."),
+    )
+    institutions = models.ManyToManyField(
+        "institutions.Institution",
+        verbose_name=_("institutions"),
+        blank=True,
+        related_name="articles",
+    )
+    people = models.ManyToManyField(
+        "institutions.Person", verbose_name=_("people"), blank=True, related_name="articles"
+    )
+    agreements = models.ManyToManyField(
+        "institutions.Agreement",
+        verbose_name=_("agreements"),
+        blank=True,
+        related_name="articles",
+    )
+    related_articles = models.ManyToManyField(
+        "self",
+        verbose_name=_("related articles"),
+        through="RelatedArticle",
+        through_fields=("article", "related"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        """Date-plus-slug permalink, dated in the newsroom's own time zone."""
+        moment = self.published_at or self.created_at or timezone.now()
+        day = timezone.localtime(moment).date()
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def is_published(self, *, now=None):
+        """Instance twin of ``Article.objects.published()``."""
+        now = now or timezone.now()
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("public")
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_embargoed(self):
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.lead_image and not self.lead_image_alt.strip():
+            errors["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
+        if self.status == ArticleStatus.PUBLISHED:
+            if not self.published_at:
+                errors["published_at"] = _("Give a publication time to publish this story.")
+            if not self.body.strip():
+                errors["body"] = _("A published story needs a body.")
+        if errors:
+            raise ValidationError(errors)
+
+    def quote_date(self):
+        """The date whose positions give speakers their printed titles."""
+        return (
+            timezone.localtime(self.published_at).date()
+            if self.published_at
+            else timezone.localdate()
+        )
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines"
+    )
+    person = models.ForeignKey(
+        "institutions.Person",
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, help_text=_("Optional, e.g. “Photography”.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="byline_person_once"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class Quote(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    person = models.ForeignKey(
+        "institutions.Person",
+        verbose_name=_("speaker"),
+        on_delete=models.PROTECT,
+        related_name="quotes",
+    )
+    text = models.TextField(_("quoted words"))
+    speaker_title = models.CharField(
+        _("speaker's title as printed"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Leave empty to use the speaker's position on the publication date; "
+            "type a title to print something else."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self):
+        return f"{self.person}: “{self.text[:60]}”"
+
+    def save(self, *args, **kwargs):
+        if not self.speaker_title.strip() and self.person_id:
+            self.speaker_title = self.person.title_on(self.article.quote_date())
+        super().save(*args, **kwargs)
+
+
+class RelatedArticle(models.Model):
+    """An editor's choice of further reading, shown before computed suggestions."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="curated_links"
+    )
+    related = models.ForeignKey(
+        Article, verbose_name=_("related article"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("related article")
+        verbose_name_plural = _("related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_article_once"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_article_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.related)
+
+    def clean(self):
+        super().clean()
+        if self.article_id and self.article_id == self.related_id:
+            raise ValidationError({"related": _("An article cannot be related to itself.")})

@@ -1,0 +1,394 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.images import IMAGE_VALIDATORS
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    COLLEGE = "college", _("College or school")
+    GRADUATE_SCHOOL = "graduate_school", _("Graduate school")
+    HOSPITAL = "hospital", _("Hospital")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    COMPANY = "company", _("Company")
+    GOVERNMENT = "government", _("Government body")
+    OTHER = "other", _("Other")
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def search(self, text):
+        text = text.strip()
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(short_name__iexact=text)
+            | Q(korean_name__icontains=text)
+            | Q(aliases__icontains=text)
+        )
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("The abbreviation used in stories, such as “GSMSE” or “KAIST”."),
+    )
+    korean_name = models.CharField(_("Korean name"), max_length=200, blank=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names readers may search for, one per line."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=InstitutionKind, default=InstitutionKind.UNIVERSITY
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The larger institution this one belongs to, e.g. KAIST for GSMSE."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="South Korea")
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="institutions/logos/", blank=True, validators=IMAGE_VALIDATORS
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="institution_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def label(self):
+        """The short form used in running text: "KAIST GSMSE" rather than the full name."""
+        if not self.short_name:
+            return self.name
+        if (
+            self.parent_id
+            and self.parent.short_name
+            and self.parent.short_name not in self.short_name
+        ):
+            return f"{self.parent.short_name} {self.short_name}"
+        return self.short_name
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def ancestors(self):
+        """Parents from the nearest outwards, stopping at any loop."""
+        seen, node, chain = {self.pk}, self.parent, []
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        super().clean()
+        if (
+            self.parent_id
+            and self.pk
+            and (self.parent_id == self.pk or any(a.pk == self.pk for a in self.parent.ancestors()))
+        ):
+            raise ValidationError(
+                {"parent": _("An institution cannot be part of itself or of its own sub-units.")}
+            )
+
+
+class Person(models.Model):
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "As written in English news; Korean names keep their order, e.g. “Choi Jae-young”."
+        ),
+    )
+    korean_name = models.CharField(_("Korean name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="people/", blank=True, validators=IMAGE_VALIDATORS
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("institutions:person-detail", kwargs={"slug": self.slug})
+
+    def position_on(self, date):
+        """The position held on ``date``; the most recently started wins."""
+        return (
+            self.positions.held_on(date)
+            .select_related("institution__parent")
+            .order_by("-started_on", "-pk")
+            .first()
+        )
+
+    def title_on(self, date):
+        """The printable title held on ``date``, e.g. "Dean, Yonsei University College of Medicine"."""
+        position = self.position_on(date)
+        return position.printable_title if position else ""
+
+
+class PositionQuerySet(models.QuerySet):
+    def held_on(self, date):
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=date),
+            Q(ended_on__isnull=True) | Q(ended_on__gte=date),
+        )
+
+    def current(self):
+        return self.held_on(timezone.localdate())
+
+
+class Position(models.Model):
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example “Dean”."))
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("Leave empty while the position is held.")
+    )
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "started_on"], name="position_person_start")]
+
+    def __str__(self):
+        return f"{self.person}: {self.printable_title}"
+
+    @property
+    def printable_title(self):
+        return f"{self.title}, {self.institution.name}"
+
+    def clean(self):
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("A position cannot end before it starts.")})
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("Memorandum of understanding")
+    MOA = "moa", _("Memorandum of agreement")
+    RESEARCH = "research", _("Research collaboration agreement")
+    EXCHANGE = "exchange", _("Exchange agreement")
+    OTHER = "other", _("Other agreement")
+
+
+class AgreementStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Not yet signed")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(signed_on__lte=on).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+
+class Agreement(models.Model):
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AgreementKind, default=AgreementKind.MOU
+    )
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    signed_on = models.DateField(_("signed on"))
+    place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    term_years = models.PositiveSmallIntegerField(
+        _("term in years"),
+        null=True,
+        blank=True,
+        help_text=_("Fills the expiry date when that is left empty."),
+    )
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an open-ended agreement."),
+    )
+    parties = models.ManyToManyField(
+        Institution,
+        through="AgreementParty",
+        related_name="agreements",
+        verbose_name=_("parties"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("signed_on")),
+                name="agreement_expires_after_signing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.fill_expiry()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("institutions:agreement-detail", kwargs={"slug": self.slug})
+
+    def status_on(self, date):
+        if self.signed_on and date < self.signed_on:
+            return AgreementStatus.UPCOMING
+        if self.expires_on and date > self.expires_on:
+            return AgreementStatus.EXPIRED
+        return AgreementStatus.IN_FORCE
+
+    @property
+    def status(self):
+        return self.status_on(timezone.localdate())
+
+    def clean(self):
+        super().clean()
+        self.fill_expiry()
+        if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
+            raise ValidationError(
+                {"expires_on": _("An agreement cannot expire before it is signed.")}
+            )
+
+    def fill_expiry(self):
+        if self.term_years and self.signed_on and not self.expires_on:
+            try:
+                self.expires_on = self.signed_on.replace(year=self.signed_on.year + self.term_years)
+            except ValueError:  # signed on 29 February
+                self.expires_on = self.signed_on.replace(
+                    year=self.signed_on.year + self.term_years, day=28
+                )
+            self.expires_on -= datetime.timedelta(days=1)
+
+
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    signatory = models.ForeignKey(
+        Person,
+        verbose_name=_("signatory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signed_agreements",
+    )
+    signatory_title = models.CharField(
+        _("signatory's title as signed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Filled from the signatory's position on the signing date when left empty."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "institution"], name="agreement_party_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} — {self.agreement}"
+
+    def save(self, *args, **kwargs):
+        if not self.signatory_title and self.signatory_id and self.agreement.signed_on:
+            position = self.signatory.position_on(self.agreement.signed_on)
+            if position:
+                self.signatory_title = position.printable_title
+        super().save(*args, **kwargs)
+
+
+class AgreementArea(models.Model):
+    """One area of cooperation, kept in the order the agreement lists them."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="areas"
+    )
+    description = models.CharField(_("area of cooperation"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("area of cooperation")
+        verbose_name_plural = _("areas of cooperation")
+
+    def __str__(self):
+        return self.description
