@@ -30,7 +30,7 @@ INSTITUTIONS = [
     (
         "yonsei-university-college-of-medicine",
         "Yonsei University College of Medicine",
-        "YUCM",
+        "",
         "연세대학교 의과대학",
         "college",
         "yonsei-university",

@@ -21,6 +21,13 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+SUB_UNIT_KINDS = {
+    InstitutionKind.COLLEGE,
+    InstitutionKind.GRADUATE_SCHOOL,
+    InstitutionKind.RESEARCH_INSTITUTE,
+}
+
+
 class InstitutionQuerySet(models.QuerySet):
     def search(self, text):
         text = text.strip()
@@ -92,12 +99,17 @@ class Institution(models.Model):
         """The short form used in running text: "KAIST GSMSE" rather than the full name."""
         if not self.short_name:
             return self.name
+        # A school's acronym alone ("GSMSE") means little without its parent's
+        # ("KAIST GSMSE"), unless the parent is already part of its name.
+        parent = self.parent if self.parent_id else None
         if (
-            self.parent_id
-            and self.parent.short_name
-            and self.parent.short_name not in self.short_name
+            parent
+            and parent.short_name
+            and self.kind in SUB_UNIT_KINDS
+            and not self.name.startswith(parent.name)
+            and parent.short_name not in self.short_name
         ):
-            return f"{self.parent.short_name} {self.short_name}"
+            return f"{parent.short_name} {self.short_name}"
         return self.short_name
 
     @property

@@ -100,7 +100,9 @@ def test_title_on_any_date():
 @pytest.mark.django_db
 def test_institution_cannot_be_its_own_ancestor():
     parent = make_institution(name="KAIST", short_name="KAIST")
-    child = make_institution(name="GSMSE", short_name="GSMSE", parent=parent)
+    child = make_institution(
+        name="Graduate School", short_name="GSMSE", parent=parent, kind="graduate_school"
+    )
     assert child.label == "KAIST GSMSE"
     parent.parent = child
     with pytest.raises(ValidationError) as error:

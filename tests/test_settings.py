@@ -1,0 +1,57 @@
+"""Production settings refuse to start without their secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import newsroom.settings as s; print(s.DEBUG, s.TIME_ZONE, s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_development_defaults_need_no_variables():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Asia/Seoul", "django.db.backends.sqlite3"]
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = load_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="news.example.ac.kr")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_database_url_and_time_zone_come_from_environment():
+    result = load_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom", NEWSROOM_TIME_ZONE="UTC"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "UTC", "django.db.backends.postgresql"]
+
+
+def test_bad_boolean_is_a_clear_error():
+    result = load_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
