@@ -13,8 +13,8 @@ STAMP := $(VENV)/.requirements-installed
 define find_python
 for candidate in \
     "$$(command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null)" \
-    "$$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python" \
-    $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -r) \
+    $$(ls -d $$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)*/bin/python 2>/dev/null | sort -rV) \
+    $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV) \
     "$$(command -v python3.13)" "$$(command -v python3.12)" "$$(command -v python3)"; do \
   if [ -n "$$candidate" ] && [ -x "$$candidate" ] && \
      "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
