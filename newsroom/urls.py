@@ -7,6 +7,7 @@ admin.site.index_title = "Communications office"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("feeds/", include("articles.feed_urls")),
     path("", include("articles.urls")),
     path("", include("institutions.urls")),
 ]
