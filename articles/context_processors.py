@@ -11,6 +11,8 @@ def newsroom(request):
     """
     return {
         "newsroom_name": settings.NEWSROOM_NAME,
+        "newsroom_language": settings.NEWSROOM_LANGUAGE,
+        "newsroom_description": f"News from the communications office of {settings.NEWSROOM_NAME}.",
         "site_url": settings.SITE_URL,
         "nav_sections": Section.objects.all(),
     }

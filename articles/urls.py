@@ -6,9 +6,21 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("news/", views.ArticleIndexView.as_view(), name="index"),
+    path("news/section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("news/tag/<str:slug>/", views.TagView.as_view(), name="tag"),
+    path("news/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
+    path(
+        "news/<int:year>/<int:month>/",
+        views.ArticleMonthArchiveView.as_view(),
+        name="archive-month",
+    ),
     path(
         "news/<int:year>/<int:month>/<int:day>/<slug:slug>/",
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

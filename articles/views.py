@@ -1,23 +1,156 @@
-from django.db.models import Prefetch
-from django.http import Http404
-from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView
+import datetime
 
-from articles.models import Article, Quote
+from django.conf import settings
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+from django.views.generic import (
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
+from taggit.models import Tag
+
+from articles.models import Article, Quote, Section
+from institutions.models import Agreement, AgreementParty, Institution
+
+# Longest search text we pass on; anything longer is cut, not refused, so a
+# pasted paragraph still finds something.
+SEARCH_MAX_LENGTH = 200
+HOME_PER_SECTION = 3
+NEWS_SITEMAP_MAX = 1000
+UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=30)
 
 
 class ArticleViewMixin:
-    """The public queryset every article view starts from."""
+    """The public queryset every article list starts from.
+
+    Cards show the section, so it is joined here once rather than fetched per
+    card; the date-based views read ``date_field`` from here too.
+    """
 
     paginate_by = 20
+    date_field = "published_at"
+    context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().select_related("section").newest_first()
 
 
-class HomeView(ArticleViewMixin, ListView):
+class HomeView(TemplateView):
     template_name = "articles/home.html"
-    context_object_name = "articles"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # One query for the newest few of every section: a row number per
+        # section, newest first, filtered in the database.
+        ranked = (
+            Article.objects.published()
+            .select_related("section")
+            .annotate(
+                section_rank=Window(
+                    RowNumber(),
+                    partition_by=F("section"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(section_rank__lte=HOME_PER_SECTION + 1)
+            .order_by("section__order", "section__name", "section_rank")
+        )
+        ranked = list(ranked)
+        lead = max(ranked, key=lambda a: (a.published_at, a.pk), default=None)
+        by_section = {}
+        for article in ranked:
+            if article != lead:
+                by_section.setdefault(article.section, []).append(article)
+        context["lead"] = lead
+        context["section_groups"] = [
+            (section, articles[:HOME_PER_SECTION]) for section, articles in by_section.items()
+        ]
+        context["recent_agreements"] = Agreement.objects.prefetch_related(
+            Prefetch(
+                "signatories",
+                queryset=AgreementParty.objects.select_related("institution__parent"),
+            )
+        ).order_by("-signed_on", "title")[:5]
+        return context
+
+
+class ArticleIndexView(ArticleViewMixin, ListView):
+    template_name = "articles/article_index.html"
+
+
+class ArticleYearArchiveView(ArticleViewMixin, YearArchiveView):
+    template_name = "articles/article_archive_year.html"
+    make_object_list = True
+
+
+class ArticleMonthArchiveView(ArticleViewMixin, MonthArchiveView):
+    template_name = "articles/article_archive_month.html"
+    month_format = "%m"
+
+
+class SectionView(ArticleViewMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().in_section(self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagView(ArticleViewMixin, ListView):
+    """Stories with one tag.
+
+    A tag used only on unpublished stories gives 404, so the tag page never
+    hints at what is still in the works.
+    """
+
+    template_name = "articles/tag_detail.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags__slug=self.tag.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(ArticleViewMixin, ListView):
+    """Stories and names matching ``?q=``; an empty query shows the form only."""
+
+    template_name = "articles/search.html"
+
+    def get_query(self):
+        return " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+
+    def get_queryset(self):
+        from articles.search import search_articles
+
+        self.query = self.get_query()
+        if not self.query:
+            return Article.objects.none()
+        return search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        from articles.search import search_names
+
+        names = search_names(self.query) if self.query else {"people": [], "institutions": []}
+        return super().get_context_data(
+            query=self.query,
+            matching_people=names.get("people", []),
+            matching_institutions=names.get("institutions", []),
+            **kwargs,
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -37,7 +170,8 @@ class ArticleDetailView(DetailView):
         return queryset.select_related("section").prefetch_related(
             "bylines__person",
             Prefetch("quotes", queryset=Quote.objects.select_related("person")),
-            "institutions__parent",
+            Prefetch("institutions", queryset=Institution.objects.select_related("parent")),
+            "people",
             "agreements",
             "tags",
         )
@@ -57,6 +191,40 @@ class ArticleDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
+        from articles.related import related_articles_for
+
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_published()
+        article = self.object
+        context["is_preview"] = not article.is_published()
+        # Saving a story a minute after publishing is not news; a later edit is.
+        if article.published_at and article.updated_at - article.published_at > UPDATE_NOTICE_AFTER:
+            context["updated_at"] = article.updated_at
+        context["related"] = related_articles_for(article, limit=6)
         return context
+
+
+@require_safe
+def news_sitemap(request):
+    """Google News sitemap: published stories of the last two days, newest first."""
+    since = timezone.now() - datetime.timedelta(days=2)
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .newest_first()
+        .only("headline", "slug", "published_at", "created_at")[:NEWS_SITEMAP_MAX]
+    )
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "articles": articles,
+            "publication_name": settings.NEWSROOM_NAME,
+            "publication_language": settings.NEWSROOM_LANGUAGE,
+        },
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@require_safe
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

@@ -1,41 +1,125 @@
-from django.views.generic import DetailView
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import ListView
 
-from articles.models import Article
-from institutions.models import Agreement, Institution, Person
+from articles.models import Article, Quote
+from articles.views import ArticleViewMixin
+from institutions.models import Agreement, AgreementParty, Institution, Person, Position
 
 
-class InstitutionDetailView(DetailView):
-    model = Institution
-    queryset = Institution.objects.select_related("parent")
-    context_object_name = "institution"
+def _parties():
+    return Prefetch(
+        "signatories",
+        queryset=AgreementParty.objects.select_related("institution__parent", "signatory"),
+    )
+
+
+def _held_on(position, date):
+    """Python twin of ``PositionQuerySet.held_on`` for already-fetched rows."""
+    return (position.started_on is None or position.started_on <= date) and (
+        position.ended_on is None or position.ended_on >= date
+    )
+
+
+class InstitutionListView(ListView):
+    queryset = Institution.objects.select_related("parent").order_by("name")
+    context_object_name = "institutions"
+    paginate_by = 60
+
+
+class InstitutionDetailView(ArticleViewMixin, ListView):
+    """An institution with its family, people, agreements and the stories about it.
+
+    Stories about a child institution (a school within a university) count for
+    the parent too: ``about_institution`` walks down the tree.
+    """
+
+    template_name = "institutions/institution_detail.html"
+
+    def get_queryset(self):
+        self.institution = get_object_or_404(
+            Institution.objects.select_related("parent__parent"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().about_institution(self.institution)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.published().about_institution(self.object).newest_first()[:20]
+        institution = self.institution
+        people = (
+            Position.objects.current()
+            .filter(institution=institution)
+            .select_related("person")
+            .order_by("person__name", "title")
         )
-        return context
+        agreements = institution.agreements.prefetch_related(_parties()).order_by(
+            "signed_on", "title"
+        )
+        return super().get_context_data(
+            institution=institution,
+            children=institution.children.order_by("name"),
+            positions=people,
+            agreements=agreements,
+            **kwargs,
+        )
 
 
-class PersonDetailView(DetailView):
-    model = Person
-    context_object_name = "person"
+class PersonListView(ListView):
+    queryset = Person.objects.prefetch_related(
+        Prefetch(
+            "positions",
+            queryset=Position.objects.current().select_related("institution"),
+            to_attr="current_positions",
+        )
+    ).order_by("name")
+    context_object_name = "people"
+    paginate_by = 60
+
+
+class PersonDetailView(ArticleViewMixin, ListView):
+    """A person's positions over time, what they said in public stories, and those stories."""
+
+    template_name = "institutions/person_detail.html"
+
+    def get_queryset(self):
+        self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
+        return super().get_queryset().about_person(self.person)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.published().about_person(self.object).newest_first()[:20]
+        person = self.person
+        today = timezone.localdate()
+        positions = person.positions.select_related("institution__parent").order_by(
+            "-started_on", "title"
         )
-        return context
+        quotes = (
+            Quote.objects.filter(person=person, article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-article__published_at", "article_id", "order", "pk")
+        )
+        return super().get_context_data(
+            person=person,
+            positions=positions,
+            current_positions=[p for p in positions if _held_on(p, today)],
+            quotes=quotes,
+            **kwargs,
+        )
 
 
-class AgreementDetailView(DetailView):
-    model = Agreement
-    context_object_name = "agreement"
+class AgreementListView(ListView):
+    queryset = Agreement.objects.prefetch_related(_parties()).order_by("-signed_on", "title")
+    context_object_name = "agreements"
+    paginate_by = 30
+
+
+class AgreementDetailView(ArticleViewMixin, ListView):
+    """An agreement's parties, signatories, areas and term, with its coverage."""
+
+    template_name = "institutions/agreement_detail.html"
+
+    def get_queryset(self):
+        self.agreement = get_object_or_404(
+            Agreement.objects.prefetch_related(_parties(), "areas"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(agreements=self.agreement)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.published().filter(agreements=self.object).newest_first()
-        )
-        return context
+        return super().get_context_data(agreement=self.agreement, **kwargs)

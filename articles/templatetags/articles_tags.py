@@ -1,0 +1,158 @@
+"""Sidebar widgets, absolute URLs and structured data for the public pages."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+
+register = template.Library()
+
+# What a JSON document must not contain inside <script>: "</script>" or "<!--"
+# would end or confuse the element. JSON allows these escapes anywhere.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+def absolute(path):
+    """``path`` on the site's public address (settings.SITE_URL)."""
+    if not path:
+        return ""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path
+
+
+def iso(moment):
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def jsonld_script(data, nonce):
+    """A JSON-LD ``<script>`` that the Content Security Policy lets through."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>', nonce or "", mark_safe(payload)
+    )
+
+
+def _publisher():
+    return {"@type": "Organization", "name": settings.NEWSROOM_NAME, "url": settings.SITE_URL + "/"}
+
+
+def _person_ref(person):
+    return {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
+
+
+def _organization_ref(institution):
+    return {
+        "@type": "Organization",
+        "name": institution.name,
+        "url": absolute(institution.get_absolute_url()),
+    }
+
+
+@register.simple_tag
+def absolute_url(path):
+    return absolute(str(path))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's canonical address: the path, plus the page number past page one."""
+    request = context["request"]
+    url = absolute(request.path)
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def article_jsonld(context, article):
+    """NewsArticle structured data; relations must already be prefetched."""
+    url = absolute(article.get_absolute_url())
+    people = {}
+    for person in article.people.all():
+        people.setdefault(person.pk, person)
+    for quote in article.quotes.all():
+        people.setdefault(quote.person_id, quote.person)
+    authors = [_person_ref(byline.person) for byline in article.bylines.all()]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.standfirst,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(article.updated_at or article.published_at),
+        "author": authors or [_publisher()],
+        "publisher": _publisher(),
+        "articleSection": article.section.name,
+        "inLanguage": settings.NEWSROOM_LANGUAGE,
+    }
+    if article.lead_image:
+        data["image"] = [absolute(article.lead_image.url)]
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    about = [_organization_ref(institution) for institution in article.institutions.all()]
+    about += [
+        {"@type": "Event", "name": agreement.title, "url": absolute(agreement.get_absolute_url())}
+        for agreement in article.agreements.all()
+    ]
+    if about:
+        data["about"] = about
+    if people:
+        data["mentions"] = [_person_ref(person) for person in people.values()]
+    return jsonld_script(data, context.get("csp_nonce"))
+
+
+@register.simple_tag(takes_context=True)
+def person_jsonld(context, person, positions=()):
+    data = {"@context": "https://schema.org", **_person_ref(person)}
+    if person.korean_name:
+        data["alternateName"] = person.korean_name
+    if person.bio:
+        data["description"] = person.bio
+    current = list(positions)
+    if current:
+        data["jobTitle"] = current[0].title
+        data["worksFor"] = [_organization_ref(position.institution) for position in current]
+    return jsonld_script(data, context.get("csp_nonce"))
+
+
+@register.simple_tag(takes_context=True)
+def organization_jsonld(context, institution):
+    data = {"@context": "https://schema.org", **_organization_ref(institution)}
+    alternate = [name for name in (institution.short_name, institution.korean_name) if name]
+    alternate += institution.alias_list
+    if alternate:
+        data["alternateName"] = alternate
+    if institution.website:
+        data["sameAs"] = [institution.website]
+    if institution.description:
+        data["description"] = institution.description
+    if institution.parent_id:
+        data["parentOrganization"] = _organization_ref(institution.parent)
+    return jsonld_script(data, context.get("csp_nonce"))
+
+
+@register.inclusion_tag("includes/sidebar/latest.html")
+def latest_articles(limit=5):
+    articles = (
+        Article.objects.published()
+        .newest_first()
+        .only("headline", "slug", "published_at", "created_at")[:limit]
+    )
+    return {"articles": articles}
+
+
+@register.inclusion_tag("includes/sidebar/archive.html")
+def month_archive(limit=24):
+    """Months with public stories, newest first, in the newsroom's time zone."""
+    months = Article.objects.published().datetimes("published_at", "month", order="DESC")
+    return {"months": months[:limit]}
