@@ -1,0 +1,272 @@
+"""Further reading under an article: the editors' picks, then computed suggestions.
+
+Everything public here starts from ``Article.objects.published()``. The scoring
+happens inside one annotated query, so the cost stays flat however large the
+newsroom grows; Python only looks at the handful of rows it returns.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Quote, RelatedArticle, TaggedArticle
+from institutions.models import Institution, Person
+
+# Points per shared link; see ``related_articles_for`` for the reasoning.
+AGREEMENT_WEIGHT = 100
+INSTITUTION_WEIGHT = 40
+FAMILY_INSTITUTION_WEIGHT = 20
+PERSON_WEIGHT = 15
+TAG_WEIGHT = 8
+SECTION_WEIGHT = 5
+RECENT_WEIGHT = 3
+THIS_YEAR_WEIGHT = 1
+RECENT_DAYS = 30
+THIS_YEAR_DAYS = 365
+
+
+@dataclass(frozen=True)
+class RelatedArticleSuggestion:
+    article: Article
+    reason: str
+    curated: bool = False
+    score: int = 0
+
+
+def _count_subquery(queryset, *, outer_field, counted):
+    """COUNT(DISTINCT counted) of ``queryset`` rows for the outer article, 0 if none."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .values(outer_field)
+            .annotate(n=Count(counted, distinct=True))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _first_subquery(queryset, field):
+    """The smallest shared id, used to name one shared thing in the reason."""
+    return Subquery(queryset.order_by(field).values(field)[:1], output_field=IntegerField())
+
+
+def _source_links(article):
+    """What the article is about, read with four small queries."""
+    agreements = {a.pk: a for a in article.agreements.all()}
+    institutions = list(
+        Institution.objects.filter(Q(articles=article) | Q(parent__articles=article))
+        .annotate(
+            direct=Exists(
+                Article.institutions.through.objects.filter(
+                    article=article, institution=OuterRef("pk")
+                )
+            )
+        )
+        .select_related("parent__parent")
+        .distinct()
+    )
+    direct = {i.pk: i for i in institutions if i.direct}
+    # A relative is remembered with the institution that brought it in, so
+    # the reason can say how the two are connected.
+    family = {}
+    for institution in direct.values():
+        parent = institution.parent
+        if parent is not None and parent.pk not in direct:
+            family.setdefault(parent.pk, (parent, "parent", institution))
+    for institution in institutions:
+        if not institution.direct and institution.pk not in family:
+            family[institution.pk] = (institution, "child", direct[institution.parent_id])
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(Q(articles=article) | Q(quotes__article=article)).distinct()
+    }
+    tags = {t.pk: t for t in article.tags.all()}
+    return agreements, direct, family, people, tags
+
+
+def _scored_candidates(article, *, exclude, agreements, direct, family, people, tags, now):
+    zero = Value(0, output_field=IntegerField())
+    through_agreements = Article.agreements.through.objects.filter(article=OuterRef("pk"))
+    through_institutions = Article.institutions.through.objects.filter(article=OuterRef("pk"))
+    through_people = Article.people.through.objects.filter(article=OuterRef("pk"))
+    candidate_quotes = Quote.objects.filter(article=OuterRef("pk"))
+    candidate_tags = TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+
+    annotations = {}
+    if agreements:
+        shared = through_agreements.filter(agreement_id__in=agreements)
+        annotations["n_agreements"] = _count_subquery(
+            shared, outer_field="article", counted="agreement"
+        )
+        annotations["first_agreement"] = _first_subquery(shared, "agreement_id")
+    if direct:
+        shared = through_institutions.filter(institution_id__in=direct)
+        annotations["n_institutions"] = _count_subquery(
+            shared, outer_field="article", counted="institution"
+        )
+        annotations["first_institution"] = _first_subquery(shared, "institution_id")
+    if family:
+        shared = through_institutions.filter(institution_id__in=family)
+        annotations["n_family"] = _count_subquery(
+            shared, outer_field="article", counted="institution"
+        )
+        annotations["first_family"] = _first_subquery(shared, "institution_id")
+    if people:
+        about = through_people.filter(person_id__in=people)
+        quoted = candidate_quotes.filter(person_id__in=people)
+        # Stories usually list the people they quote as "about" too; count each once.
+        annotations["n_people"] = Greatest(
+            _count_subquery(about, outer_field="article", counted="person"),
+            _count_subquery(quoted, outer_field="article", counted="person"),
+        )
+        annotations["first_quoted"] = _first_subquery(quoted, "person_id")
+        annotations["first_about"] = _first_subquery(about, "person_id")
+    if tags:
+        shared = candidate_tags.filter(tag_id__in=tags)
+        annotations["n_tags"] = _count_subquery(shared, outer_field="content_object", counted="tag")
+        annotations["first_tag"] = _first_subquery(shared, "tag_id")
+
+    def points(name, weight):
+        return F(name) * weight if name in annotations else zero
+
+    score = (
+        points("n_agreements", AGREEMENT_WEIGHT)
+        + points("n_institutions", INSTITUTION_WEIGHT)
+        + points("n_family", FAMILY_INSTITUTION_WEIGHT)
+        + points("n_people", PERSON_WEIGHT)
+        + points("n_tags", TAG_WEIGHT)
+        + Case(When(section_id=article.section_id, then=SECTION_WEIGHT), default=0)
+        + Case(
+            When(published_at__gte=now - datetime.timedelta(days=RECENT_DAYS), then=RECENT_WEIGHT),
+            When(
+                published_at__gte=now - datetime.timedelta(days=THIS_YEAR_DAYS),
+                then=THIS_YEAR_WEIGHT,
+            ),
+            default=0,
+        )
+    )
+    return (
+        Article.objects.published(now=now)
+        .exclude(pk__in=[article.pk, *exclude])
+        .select_related("section")
+        .annotate(**annotations)
+        .annotate(score=score)
+        .order_by("-score", "-published_at", "-pk")
+    )
+
+
+def _reason(candidate, article, *, agreements, direct, family, people, tags):
+    if getattr(candidate, "n_agreements", 0):
+        return _("Same agreement: %(title)s") % {
+            "title": agreements[candidate.first_agreement].title
+        }
+    if getattr(candidate, "n_institutions", 0):
+        return _("Also about %(name)s") % {"name": direct[candidate.first_institution].label}
+    if getattr(candidate, "n_family", 0):
+        relative, relation, anchor = family[candidate.first_family]
+        if relation == "parent":
+            phrase = _("Also about %(name)s (parent of %(other)s)")
+        else:
+            phrase = _("Also about %(name)s (part of %(other)s)")
+        return phrase % {"name": relative.label, "other": anchor.label}
+    if getattr(candidate, "n_people", 0):
+        if candidate.first_quoted:
+            return _("Also quotes %(name)s") % {"name": people[candidate.first_quoted].name}
+        return _("Also about %(name)s") % {"name": people[candidate.first_about].name}
+    if getattr(candidate, "n_tags", 0):
+        return _("Also tagged %(tag)s") % {"tag": tags[candidate.first_tag].name}
+    if candidate.section_id == article.section_id:
+        return _("More from %(section)s") % {"section": candidate.section.name}
+    return _("Latest from the newsroom")
+
+
+def related_articles_for(article, *, limit=6, now=None):
+    """Up to ``limit`` public articles to read next, each with a short reason.
+
+    The editors' picks (``article.curated_links``, in their order) come first.
+    The rest are ranked in the database by adding points per shared link:
+
+    ==========================================  ======
+    link shared with ``article``                points
+    ==========================================  ======
+    each agreement                                 100
+    each institution                                40
+    each parent or child of its institutions        20
+    each person (quoted in or the subject of)       15
+    each tag                                         8
+    the same section                                 5
+    published in the last 30 days                    3
+    published in the last year                       1
+    ==========================================  ======
+
+    so one shared agreement outweighs anything short of three institutions,
+    and the recency points only break near ties. Ties go to the newer story.
+    Articles sharing nothing still rank by section and date, which fills the
+    list from the latest news when the article has few links.
+
+    Seven queries whatever the newsroom's size: the curated picks, the
+    article's agreements, institutions, people and tags (reused from a
+    prefetch where the caller made one) and the scored candidates.
+    """
+    now = now or timezone.now()
+    curated = [
+        link.related
+        for link in RelatedArticle.objects.filter(
+            article=article, related__in=Article.objects.published(now=now)
+        )
+        .exclude(related=article)
+        .select_related("related__section")
+        .order_by("order", "pk")[:limit]
+    ]
+    suggestions = [
+        RelatedArticleSuggestion(article=item, reason=_("Chosen by the editors"), curated=True)
+        for item in curated
+    ]
+    remaining = limit - len(suggestions)
+    if remaining <= 0:
+        return suggestions
+    agreements, direct, family, people, tags = _source_links(article)
+    candidates = _scored_candidates(
+        article,
+        exclude=[item.pk for item in curated],
+        agreements=agreements,
+        direct=direct,
+        family=family,
+        people=people,
+        tags=tags,
+        now=now,
+    )[:remaining]
+    for candidate in candidates:
+        suggestions.append(
+            RelatedArticleSuggestion(
+                article=candidate,
+                reason=_reason(
+                    candidate,
+                    article,
+                    agreements=agreements,
+                    direct=direct,
+                    family=family,
+                    people=people,
+                    tags=tags,
+                ),
+                score=candidate.score,
+            )
+        )
+    return suggestions
