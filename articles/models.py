@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from taggit.models import TaggedItemBase
 
 from articles.fields import SanitizedHTMLField
 from articles.images import IMAGE_VALIDATORS
+from articles.locking import version_bump
 
 
 class Section(models.Model):
@@ -202,6 +205,12 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -218,6 +227,9 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub"),
+        ]
+        permissions = [
+            ("publish_article", _("Can publish, schedule, embargo and unpublish articles")),
         ]
 
     def __str__(self):
@@ -382,3 +394,133 @@ class RelatedArticle(models.Model):
         super().clean()
         if self.article_id and self.article_id == self.related_id:
             raise ValidationError({"related": _("An article cannot be related to itself.")})
+
+
+class ArticleStatusChange(models.Model):
+    """Who moved a story from one status to another, and when."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ArticleStatus, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ArticleStatus)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status or '—'} → {self.to_status}"
+
+
+class PreviewLink(models.Model):
+    """A revocable, expiring address at which one non-public story can be read.
+
+    The token handed out is this row's id signed with the secret key, so the
+    address cannot be guessed and the row can be revoked or left to expire.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+    )
+    recipient = models.CharField(
+        _("for"),
+        max_length=200,
+        help_text=_("Who the link is for, e.g. “Yonhap science desk” or “Dean Choi's office”."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), help_text=_("After this time the link shows a “no longer valid” page.")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return f"{self.article} — {self.recipient}"
+
+    def is_valid(self, *, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ArticleURL(models.Model):
+    """An address an article used to have, kept so old links keep working."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="old_urls"
+    )
+    date = models.DateField(_("date in the address"))
+    slug = models.SlugField(_("slug"), max_length=200)
+    retired_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-pk"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "slug"], name="article_url_date_slug_once"),
+        ]
+        indexes = [models.Index(fields=["slug"], name="article_url_slug")]
+
+    def __str__(self):
+        return f"/news/{self.date:%Y/%m/%d}/{self.slug}/"
+
+
+def article_public_date(article):
+    """The date printed in an article's address, in the newsroom's time zone."""
+    moment = article.published_at or article.created_at
+    return timezone.localdate(moment) if moment else None
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="article_url_history_keep")
+def article_url_history_keep(sender, instance, raw, **kwargs):
+    """Remember the old (date, slug) whenever a save moves the public address.
+
+    A signal rather than ``save()`` so that restores from a revision, which
+    bypass ``save()``, are covered too.
+    """
+    if instance.pk is None:
+        return
+    before = sender._default_manager.filter(pk=instance.pk).only(
+        "slug", "published_at", "created_at"
+    )
+    before = before.first()
+    if before is None:
+        return
+    old_date, new_date = article_public_date(before), article_public_date(instance)
+    if old_date is None or (before.slug == instance.slug and old_date == new_date):
+        return
+    ArticleURL.objects.update_or_create(
+        date=old_date, slug=before.slug, defaults={"article": instance}
+    )
+
+
+pre_save.connect(version_bump, sender=Article, dispatch_uid="article_version_bump")

@@ -1,9 +1,11 @@
+import reversion
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import NewsroomVersionAdmin
 from articles.models import Quote
 from institutions.models import (
     Agreement,
@@ -13,6 +15,15 @@ from institutions.models import (
     Person,
     Position,
 )
+
+# People keep their positions and agreements their parties and areas in
+# every revision, so a restore brings the whole record back.
+reversion.register(Institution, exclude=("version",))
+reversion.register(Position)
+reversion.register(Person, exclude=("version",), follow=("positions",))
+reversion.register(AgreementParty)
+reversion.register(AgreementArea)
+reversion.register(Agreement, exclude=("version",), follow=("signatories", "areas"))
 
 
 def admin_links(objects, *, label=str):
@@ -41,7 +52,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(NewsroomVersionAdmin):
     list_display = ["name", "short_name", "kind", "parent", "city", "country", "updated_at"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -76,14 +87,16 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NewsroomVersionAdmin):
     list_display = ["name", "korean_name", "current_title", "updated_at"]
     search_fields = ["name", "korean_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
     readonly_fields = ["quotes_given"]
     date_hierarchy = "created_at"
-    fields = ["name", "korean_name", "slug", "photo", "bio", "quotes_given"]
+    fieldsets = [
+        (None, {"fields": ["name", "korean_name", "slug", "photo", "bio", "quotes_given"]})
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("positions__institution")
@@ -153,14 +166,30 @@ class AgreementAreaInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(NewsroomVersionAdmin):
     list_display = ["title", "kind", "signed_on", "expires_on", "status_label", "party_names"]
     list_filter = ["kind", "signed_on"]
     search_fields = ["title", "summary", "parties__name", "parties__short_name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementAreaInline]
-    fields = ["title", "slug", "kind", "signed_on", "place", "summary", "term_years", "expires_on"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "signed_on",
+                    "place",
+                    "summary",
+                    "term_years",
+                    "expires_on",
+                ]
+            },
+        )
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties__parent")

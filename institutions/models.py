@@ -3,11 +3,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.images import IMAGE_VALIDATORS
+from articles.locking import version_bump
 
 
 class InstitutionKind(models.TextChoices):
@@ -75,6 +77,12 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -153,6 +161,12 @@ class Person(models.Model):
     bio = models.TextField(_("short bio"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -287,6 +301,12 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -404,3 +424,9 @@ class AgreementArea(models.Model):
 
     def __str__(self):
         return self.description
+
+
+for _locked in (Institution, Person, Agreement):
+    pre_save.connect(
+        version_bump, sender=_locked, dispatch_uid=f"{_locked._meta.label_lower}_version_bump"
+    )

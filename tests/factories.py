@@ -93,3 +93,16 @@ def image_upload(*, name="photo.jpg", size=(64, 48), image_format="JPEG"):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format=image_format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def make_staff(role, **overrides):
+    """A staff account in one of the role groups: "Writer", "Editor" or "Administrator"."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    n = _n()
+    fields = {"username": f"{role.lower()}-{n}", "email": f"{role.lower()}-{n}@example.com"}
+    fields.update(overrides)
+    user = get_user_model().objects.create_user(password="pw", is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -1,0 +1,223 @@
+"""Optimistic locking for the admin: a save based on an old copy is refused.
+
+Each locked model has a ``version`` integer that goes up on every save. The
+admin form carries the version it was opened with in a hidden field; if the
+row has moved on since, the form is refused with a message naming who saved
+in between, and re-rendered with everything the second editor typed. Nothing
+is written, so the first editor's save stays as it was.
+
+A cheap "who else has this open" notice comes from the cache: each GET of a
+change page notes the user and time under a key for that object.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+LOCK_FIELD = "lock_version"
+OPEN_NOTICE_MINUTES = 10
+
+
+def version_bump(sender, instance, raw=False, **kwargs):
+    """``pre_save`` receiver: the next version is the stored one plus one.
+
+    Reading the stored value (rather than trusting the instance) keeps the
+    number rising even when a restored revision carries an older copy.
+    """
+    if instance.pk is None or instance._state.adding:
+        stored = None
+    else:
+        stored = (
+            sender._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        )
+    instance.version = (stored or 0) + 1
+
+
+def stored_version(model, pk, *, lock=False):
+    queryset = model._default_manager.filter(pk=pk)
+    if lock:
+        # Held until the admin's transaction ends, so two saves cannot both
+        # pass the check on PostgreSQL; SQLite serialises writers anyway.
+        queryset = queryset.select_for_update()
+    return queryset.values_list("version", flat=True).first()
+
+
+def last_change(obj):
+    """(user name, time) of the latest save of ``obj``, for conflict messages."""
+    from reversion.models import Version
+
+    version = (
+        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
+    )
+    user = getattr(obj, "updated_by", None)
+    when = getattr(obj, "updated_at", None)
+    if version is not None:
+        user = version.revision.user or user
+        when = version.revision.date_created
+    name = (user.get_full_name() or user.get_username()) if user else _("someone")
+    return name, when
+
+
+def describe_moment(moment):
+    if moment is None:
+        return _("a moment ago")
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+class LockedModelForm(forms.ModelForm):
+    """A ModelForm with the hidden version field and the stale-copy check.
+
+    ``base_version_override`` lets the revision view supply the version the
+    editor saw before the in-transaction revert changed it.
+    """
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    base_version_override = None
+    conflict = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = self.base_version_override
+        if base is None:
+            base = self.instance.version if self.instance.pk else 0
+        self.fields[LOCK_FIELD].initial = base
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        opened_with = cleaned.get(LOCK_FIELD)
+        if opened_with is None:
+            raise ValidationError(
+                _("This form arrived without its version number; reload the page and try again."),
+                code="missing_version",
+            )
+        current = stored_version(type(self.instance), self.instance.pk, lock=True)
+        if self.base_version_override is not None:
+            current = self.base_version_override
+        if current is not None and current != opened_with:
+            self.conflict_report(current)
+        return cleaned
+
+    def conflict_report(self, current):
+        """Refuse the save; arm the form so a deliberate second save can win."""
+        saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        who, when = last_change(saved)
+        differing = [
+            str(self.fields[name].label or name) for name in self.changed_fields_against(saved)
+        ]
+        # The re-rendered form now carries the current version: after reading
+        # the message the editor may merge and save again on purpose.
+        data = self.data.copy()
+        data[self.add_prefix(LOCK_FIELD)] = str(current)
+        self.data = data
+        self.conflict = {"who": who, "when": when, "fields": differing}
+        message = _(
+            "%(who)s saved this record at %(when)s, after you opened it. Your changes "
+            "have not been saved and are still in the form below; the saved version "
+            "is unchanged."
+        ) % {"who": who, "when": describe_moment(when)}
+        if differing:
+            message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
+                differing
+            )
+        message += " " + _(
+            "Open the record in a new tab to compare, then save again to replace it."
+        )
+        raise ValidationError(message, code="edit_conflict")
+
+    def changed_fields_against(self, saved):
+        names = []
+        for name, field in self.fields.items():
+            if name == LOCK_FIELD or name not in self.cleaned_data:
+                continue
+            try:
+                stored = forms.models.model_to_dict(saved, fields=[name]).get(name)
+            except (AttributeError, ValueError):
+                continue
+            submitted = self.cleaned_data[name]
+            if hasattr(submitted, "all") or isinstance(submitted, list | tuple | set):
+                submitted = sorted(getattr(item, "pk", item) for item in submitted)
+                stored = sorted(getattr(item, "pk", item) for item in stored or [])
+            elif hasattr(submitted, "pk"):
+                submitted = submitted.pk
+            if name == "tags":
+                continue
+            if field.has_changed(stored, submitted) and stored != submitted:
+                names.append(name)
+        return names
+
+
+class OptimisticLockAdminMixin:
+    """For a VersionAdmin whose model has a ``version`` field."""
+
+    form = LockedModelForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        override = getattr(request, "_newsroom_base_version", None)
+        if override is None:
+            return form
+        return type(form.__name__, (form,), {"base_version_override": override})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The hidden version travels with the first fieldset; admin renders
+        # only fields named in fieldsets.
+        first_name, first_options = fieldsets[0]
+        if not self.has_change_permission(request, obj):
+            return fieldsets
+        if LOCK_FIELD not in first_options["fields"]:
+            first_options = {**first_options, "fields": [*first_options["fields"], LOCK_FIELD]}
+        return [(first_name, first_options), *fieldsets[1:]]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._newsroom_base_version = self._current_version(object_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _current_version(self, object_id):
+        try:
+            return stored_version(self.model, object_id)
+        except (ValueError, ValidationError):
+            return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self.open_notice(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def open_notice(self, request, object_id):
+        """Tell the editor who else opened this record in the last few minutes."""
+        opts = self.model._meta
+        key = f"newsroom:open:{opts.label_lower}:{object_id}"
+        now = timezone.now()
+        recent = now - datetime.timedelta(minutes=OPEN_NOTICE_MINUTES)
+        readers = {
+            user_id: (name, seen)
+            for user_id, (name, seen) in (cache.get(key) or {}).items()
+            if seen >= recent
+        }
+        others = [
+            (name, seen) for user_id, (name, seen) in readers.items() if user_id != request.user.pk
+        ]
+        for name, seen in others:
+            messages.warning(
+                request,
+                _(
+                    "%(name)s opened this record at %(when)s and may be editing it. "
+                    "If they save first, your save will be refused, not lost."
+                )
+                % {"name": name, "when": describe_moment(seen)},
+            )
+        readers[request.user.pk] = (
+            request.user.get_full_name() or request.user.get_username(),
+            now,
+        )
+        cache.set(key, readers, OPEN_NOTICE_MINUTES * 60)

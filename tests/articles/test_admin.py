@@ -1,0 +1,113 @@
+"""Every admin page renders for the roles that use it, and the index shows the queue."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from articles.models import ArticleStatus
+from articles.sample import sample_newsroom_load
+from tests.factories import make_article, make_staff
+
+NEWSROOM_APPS = {"articles", "institutions", "taggit"}
+
+
+def _admin_urls(model):
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    urls = [reverse(f"{name}_changelist")]
+    model_admin = admin.site._registry[model]
+    obj = model._default_manager.order_by("pk").first()
+    if obj is not None:
+        urls.append(reverse(f"{name}_change", args=[obj.pk]))
+        urls.append(reverse(f"{name}_history", args=[obj.pk]))
+    return urls, model_admin, obj
+
+
+@pytest.fixture
+def sample(db, django_user_model):
+    make_staff("Writer")  # an account for the user pages
+    sample_newsroom_load(with_staff=False)
+
+
+def _check_all_pages(client, models):
+    checked = 0
+    for model in models:
+        urls, model_admin, _obj = _admin_urls(model)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            checked += 1
+        if model_admin.has_add_permission(_request_for(client)):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            checked += 1
+    return checked
+
+
+def _request_for(client):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    return request
+
+
+def test_every_newsroom_admin_page_renders_for_an_editor(client, sample):
+    client.force_login(make_staff("Editor"))
+    models = [m for m in admin.site._registry if m._meta.app_label in NEWSROOM_APPS]
+    assert len(models) >= 8
+    assert _check_all_pages(client, models) >= 3 * len(models) - 1
+
+
+def test_every_admin_page_including_users_renders_for_an_administrator(client, sample):
+    client.force_login(make_staff("Administrator"))
+    assert _check_all_pages(client, list(admin.site._registry)) > 30
+
+
+def test_editor_cannot_manage_user_accounts(client, db):
+    client.force_login(make_staff("Editor"))
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_admin_index_shows_the_review_queue_to_editors(client, db):
+    waiting = make_article(headline="Awaiting the editor", status=ArticleStatus.REVIEW)
+    make_article(headline="Still a draft", status=ArticleStatus.DRAFT)
+    client.force_login(make_staff("Editor"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["review_queue_count"] == 1
+    assert list(response.context["review_queue"]) == [waiting]
+    content = response.content.decode()
+    assert "Review queue: 1 story waiting" in content
+    assert reverse("admin:articles_article_change", args=[waiting.pk]) in content
+    assert "Still a draft" not in content
+
+
+def test_admin_index_hides_the_review_queue_from_writers(client, db):
+    make_article(headline="Awaiting the editor", status=ArticleStatus.REVIEW)
+    client.force_login(make_staff("Writer"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "review_queue_count" not in response.context
+    assert "Awaiting the editor" not in response.content.decode()
+
+
+def test_change_form_names_the_newsroom_time_zone(client, db):
+    import datetime
+
+    from django.utils import timezone
+
+    article = make_article(
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now() + datetime.timedelta(days=2),
+        embargo_until=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(make_staff("Editor"))
+    content = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    text = content.decode()
+    assert "Asia/Seoul (KST)" in text
+    local = timezone.localtime(article.published_at)
+    assert f"Scheduled for {local:%Y-%m-%d %H:%M} Asia/Seoul (KST)" in text
+    assert "Embargoed until" in text
