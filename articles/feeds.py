@@ -26,7 +26,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import feedgenerator
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import escape
@@ -391,12 +391,7 @@ class TagFeed(ArticleFeed):
         return f"Tagged “{scope.subject.name}” · {settings.NEWSROOM_NAME}"
 
     def link(self, scope):
-        # The public tag page belongs to the site's pages; until it exists
-        # the home page is the nearest human-readable address.
-        try:
-            return reverse("articles:tag", kwargs={"slug": scope.subject.slug})
-        except NoReverseMatch:
-            return reverse("articles:home")
+        return reverse("articles:tag", kwargs={"slug": scope.subject.slug})
 
     def description(self, scope):
         return f"Stories tagged “{scope.subject.name}” from {settings.NEWSROOM_NAME}."
@@ -411,7 +406,13 @@ def feeds_index(request):
     return render(
         request,
         "feeds/index.html",
-        {"sections": Section.objects.all(), "feed_length": FEED_LENGTH},
+        {
+            "sections": Section.objects.all(),
+            "feed_length": FEED_LENGTH,
+            "example_tag": Tag.objects.filter(article__in=Article.objects.published())
+            .order_by("name")
+            .first(),
+        },
     )
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -81,12 +81,7 @@ class AgreementFeed(PoliteFeed):
         return f"Agreements · {settings.NEWSROOM_NAME}"
 
     def link(self, scope):
-        # The agreements listing belongs to the site's pages; the feeds page
-        # stands in wherever that listing does not exist.
-        try:
-            return reverse("institutions:agreement-list")
-        except NoReverseMatch:
-            return reverse("feeds:index")
+        return reverse("institutions:agreement-list")
 
     def description(self, scope):
         return f"Agreements newly signed by {settings.NEWSROOM_NAME} and its partners."

@@ -601,6 +601,24 @@ def test_feeds_page_lists_every_section_feed(client, newsroom):
     assert reverse("feeds:latest-json") in html
 
 
+def test_feeds_page_explains_topic_feeds_with_a_real_example(client, newsroom):
+    html = client.get(reverse("feeds:index")).content.decode()
+
+    # "ai" is the first tag, by name, that a published story carries.
+    assert reverse("feeds:tag", kwargs={"slug": "ai"}) in html
+
+
+def test_follow_links_point_at_the_subjects_feeds(newsroom):
+    html = render_to_string("feeds/follow.html", {"kind": "person", "slug": "choi-jae-young"})
+
+    assert 'href="/feeds/person/choi-jae-young/rss/"' in html
+    assert 'href="/feeds/person/choi-jae-young/atom/"' in html
+
+
+def test_follow_links_render_nothing_for_an_unknown_kind():
+    assert render_to_string("feeds/follow.html", {"kind": "planet", "slug": "x"}).strip() == ""
+
+
 @pytest.mark.parametrize("name", ["latest", "latest-atom"])
 def test_stylesheet_turns_a_feed_into_a_readable_page(client, newsroom, name):
     feed = client.get(reverse(f"feeds:{name}"))
