@@ -3,8 +3,8 @@ import datetime
 from django.conf import settings
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
@@ -17,7 +17,9 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.models import Article, Quote, Section
+from articles.models import Article, Byline, Quote, Section
+from articles.previews import PreviewLinkUnavailable, preview_link_resolve
+from articles.workflow import ArticleMoved, article_for_old_url
 from institutions.models import Agreement, AgreementParty, Institution
 
 # Longest search text we pass on; anything longer is cut, not refused, so a
@@ -86,12 +88,29 @@ class ArticleIndexView(ArticleViewMixin, ListView):
     template_name = "articles/article_index.html"
 
 
-class ArticleYearArchiveView(ArticleViewMixin, YearArchiveView):
+class ArchiveMixin(ArticleViewMixin):
+    """Date archives that 404 when they hold no public story.
+
+    ``allow_empty`` stays on so Django does not spend queries checking for
+    neighbouring periods; the sidebar's month list does that navigation. The
+    period's ``date_list`` is fetched anyway, so emptiness costs nothing.
+    """
+
+    allow_empty = True
+
+    def get_dated_items(self):
+        date_list, object_list, extra = super().get_dated_items()
+        if not date_list:
+            raise Http404("No published stories from this period.")
+        return date_list, object_list, extra
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     template_name = "articles/article_archive_year.html"
     make_object_list = True
 
 
-class ArticleMonthArchiveView(ArticleViewMixin, MonthArchiveView):
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     template_name = "articles/article_archive_month.html"
     month_format = "%m"
 
@@ -115,14 +134,17 @@ class TagView(ArticleViewMixin, ListView):
     """
 
     template_name = "articles/tag_detail.html"
-    allow_empty = False
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags__slug=self.tag.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        # The paginator has counted already; ``allow_empty = False`` would ask again.
+        if not context["paginator"].count:
+            raise Http404("No published stories with this tag.")
+        return context
 
 
 class SearchView(ArticleViewMixin, ListView):
@@ -168,7 +190,7 @@ class ArticleDetailView(DetailView):
         else:
             queryset = Article.objects.published()
         return queryset.select_related("section").prefetch_related(
-            "bylines__person",
+            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
             Prefetch("quotes", queryset=Quote.objects.select_related("person")),
             Prefetch("institutions", queryset=Institution.objects.select_related("parent")),
             "people",
@@ -176,11 +198,22 @@ class ArticleDetailView(DetailView):
             "tags",
         )
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ArticleMoved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
+
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
         article = queryset.filter(slug=self.kwargs["slug"]).first()
         if article is None:
-            raise Http404("No article at this address.")
+            # A corrected slug or date: old addresses answer 301, never 404.
+            article = article_for_old_url(queryset, **self.kwargs)
+            if article is None:
+                raise Http404("No article at this address.")
+        if article.get_absolute_url() != self.request.path:
+            raise ArticleMoved(article.get_absolute_url())
         return article
 
     def render_to_response(self, context, **response_kwargs):
@@ -228,3 +261,39 @@ def news_sitemap(request):
 @require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """A story that is not public yet, read through a signed preview link.
+
+    No login: the signed, expiring, revocable token is the gate instead of
+    ``published()``. Never cached, never indexed; once the story is public
+    the link simply leads to its real address.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.link = preview_link_resolve(kwargs["token"])
+        except PreviewLinkUnavailable as unavailable:
+            response = render(
+                request,
+                "articles/preview_unavailable.html",
+                {"message": unavailable.message},
+                status=unavailable.status,
+            )
+            return self.private(response)
+        if self.link.article.is_published():
+            return self.private(redirect(self.link.article))
+        return self.private(DetailView.get(self, request, *args, **kwargs))
+
+    def get_object(self, queryset=None):
+        return self.link.article
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, preview_link=self.link, **kwargs)
+
+    @staticmethod
+    def private(response):
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

@@ -1,0 +1,166 @@
+"""Each page type runs a fixed number of SQL queries, however big the newsroom.
+
+The data set is several times the sample newsroom: 60 public stories, each
+with two bylines, two quotes, three tags, two institutions (one a child of
+another), a person and an agreement, plus curated related links. The counts
+are pinned exactly, so a template that starts querying per item fails here.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Byline, RelatedArticle
+from institutions.models import AgreementArea, AgreementParty
+from tests.factories import (
+    make_agreement,
+    make_article,
+    make_institution,
+    make_person,
+    make_position,
+    make_quote,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+STORIES = 60
+
+
+@pytest.fixture
+def big_newsroom():
+    now = timezone.now()
+    sections = [make_section(order=i) for i in range(4)]
+    universities = [make_institution(short_name=f"U{i}") for i in range(4)]
+    schools = [make_institution(short_name=f"S{i}", parent=universities[i]) for i in range(4)]
+    people = [make_person() for _ in range(10)]
+    for i, person in enumerate(people):
+        make_position(person=person, institution=schools[i % 4], title="Professor")
+        make_position(
+            person=person,
+            institution=universities[i % 4],
+            title="Lecturer",
+            started_on=datetime.date(2010, 1, 1),
+            ended_on=datetime.date(2015, 1, 1),
+        )
+    agreements = []
+    for i in range(6):
+        agreement = make_agreement(parties=[universities[i % 4], schools[(i + 1) % 4]])
+        AgreementParty.objects.filter(agreement=agreement).update(signatory=people[i])
+        AgreementArea.objects.create(agreement=agreement, description="Exchange")
+        AgreementArea.objects.create(agreement=agreement, description="Joint research")
+        agreements.append(agreement)
+    articles = []
+    for i in range(STORIES):
+        article = make_article(
+            section=sections[i % 4],
+            published_at=now - datetime.timedelta(hours=i + 1),
+            tags=[f"tag-{i % 7}", f"tag-{i % 5}", "medicine"],
+        )
+        article.institutions.add(schools[i % 4], universities[(i + 1) % 4])
+        article.people.add(people[i % 10])
+        article.agreements.add(agreements[i % 6])
+        Byline.objects.create(article=article, person=people[(i + 1) % 10])
+        Byline.objects.create(article=article, person=people[(i + 2) % 10], order=1)
+        make_quote(article=article, person=people[(i + 3) % 10])
+        make_quote(article=article, person=people[(i + 4) % 10], order=1)
+        articles.append(article)
+    for article in articles[:10]:
+        RelatedArticle.objects.create(article=article, related=articles[-1])
+        RelatedArticle.objects.create(article=article, related=articles[-2], order=1)
+    return {
+        "articles": articles,
+        "sections": sections,
+        "universities": universities,
+        "people": people,
+        "agreements": agreements,
+    }
+
+
+def _pages(data):
+    article = data["articles"][0]
+    local = timezone.localtime(article.published_at)
+    return {
+        "home": "/",
+        "index": reverse("articles:index"),
+        "index-page-2": reverse("articles:index") + "?page=2",
+        "article": article.get_absolute_url(),
+        "section": data["sections"][0].get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": "medicine"}),
+        "archive-year": reverse("articles:archive-year", kwargs={"year": local.year}),
+        "archive-month": reverse(
+            "articles:archive-month", kwargs={"year": local.year, "month": local.month}
+        ),
+        "search": reverse("articles:search") + "?q=story",
+        "institution-list": reverse("institutions:index"),
+        "institution": data["universities"][0].get_absolute_url(),
+        "person-list": reverse("institutions:person-list"),
+        "person": data["people"][0].get_absolute_url(),
+        "agreement-list": reverse("institutions:agreement-list"),
+        "agreement": data["agreements"][0].get_absolute_url(),
+    }
+
+
+# Measured on SQLite and PostgreSQL alike. Every page pays one query for the
+# section navigation; list pages two for pagination (count and rows); pages
+# with the article sidebar two more (latest stories, month archive). The
+# article page spends eight of its own (the story and its six relations,
+# plus navigation) and four inside ``related_articles_for``; the institution
+# page walks its family tree one level per query (two levels here).
+EXPECTED = {
+    "home": 6,
+    "index": 5,
+    "index-page-2": 5,
+    "article": 12,
+    "section": 6,
+    "tag": 6,
+    "archive-year": 6,
+    "archive-month": 6,
+    "search": 5,
+    "institution-list": 3,
+    "institution": 10,
+    "person-list": 4,
+    "person": 6,
+    "agreement-list": 4,
+    "agreement": 6,
+}
+
+
+def test_each_page_type_runs_a_pinned_number_of_queries(client, big_newsroom):
+    measured = {}
+    for page, url in _pages(big_newsroom).items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        measured[page] = len(queries.captured_queries)
+
+    assert measured == EXPECTED
+
+
+def test_query_counts_do_not_grow_with_more_data(client, big_newsroom):
+    pages = _pages(big_newsroom)
+
+    def measure():
+        counts = {}
+        for page, url in pages.items():
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            counts[page] = len(queries.captured_queries)
+        return counts
+
+    before = measure()
+    # Double the stories linked to every page's subject and measure again.
+    data = big_newsroom
+    for i in range(STORIES):
+        extra = make_article(section=data["sections"][0], tags=["medicine", f"more-{i}"])
+        extra.institutions.add(data["universities"][0])
+        extra.people.add(data["people"][0])
+        extra.agreements.add(data["agreements"][0])
+        make_quote(article=extra, person=data["people"][0])
+        Byline.objects.create(article=extra, person=data["people"][1])
+
+    assert measure() == before
