@@ -1,10 +1,11 @@
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,9 @@ from taggit.models import TaggedItemBase
 from articles.fields import SanitizedHTMLField
 from articles.images import IMAGE_VALIDATORS
 from articles.locking import version_bump
+from articles.renditions import RenditionError, article_renditions_make, renditions_current
+
+logger = logging.getLogger(__name__)
 
 
 class Section(models.Model):
@@ -124,6 +128,17 @@ class Article(models.Model):
     )
     lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
     lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
+    # Filled by articles.renditions when the image changes, so pages can write
+    # srcset, width and height without opening the file or asking the storage.
+    lead_image_width = models.PositiveIntegerField(
+        _("lead image width"), null=True, blank=True, editable=False
+    )
+    lead_image_height = models.PositiveIntegerField(
+        _("lead image height"), null=True, blank=True, editable=False
+    )
+    lead_image_renditions = models.JSONField(
+        _("lead image renditions"), default=list, blank=True, editable=False
+    )
     # Feeds state the image's size in every enclosure; keeping it here spares
     # a storage round trip (an S3 HEAD request) per item on every poll.
     lead_image_bytes = models.PositiveBigIntegerField(
@@ -524,3 +539,20 @@ def article_url_history_keep(sender, instance, raw, **kwargs):
 
 
 pre_save.connect(version_bump, sender=Article, dispatch_uid="article_version_bump")
+
+
+@receiver(post_save, sender=Article, dispatch_uid="article_renditions_keep")
+def article_renditions_keep(sender, instance, raw, **kwargs):
+    """Make lead image renditions after a save that changed the image.
+
+    After the save because a new upload reaches storage only during it. The
+    check compares names and touches no file, so ordinary saves stay cheap.
+    An unreadable image is logged and left for ``make_renditions``; the
+    page then shows the original.
+    """
+    if raw or renditions_current(instance.lead_image_renditions, instance.lead_image.name):
+        return
+    try:
+        article_renditions_make(instance)
+    except RenditionError:
+        logger.exception("Lead image renditions failed for article %s", instance.pk)

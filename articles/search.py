@@ -1,0 +1,302 @@
+"""Finding public articles, people and institutions from what a reader types.
+
+Two engines behind one function. On PostgreSQL the article text is matched
+with full-text search: headline weighted A, standfirst B, body C, each parsed
+twice, once with the ``english`` configuration (stemming: "signs" finds
+"signed") and once with ``simple`` (no stemming, so Korean words and names
+survive as written). Korean attaches particles to nouns ("연세대학교와"), so
+every typed word is also tried as a prefix in the ``simple`` vector.
+
+The index is a functional GIN index on exactly that vector expression
+(migration ``0004_search_and_renditions``, PostgreSQL only). A functional
+index needs no stored column, no trigger and no signal: it cannot fall out of
+date, and SQLite never sees it. Changing ``article_search_vector`` means
+adding a migration that rebuilds the index with the new expression; a test
+checks with EXPLAIN that queries still use it.
+
+Names are matched apart from the text, against the people and institution
+tables (names, short names, Korean names, aliases), so a story about KAIST
+GSMSE or quoting Choi Jae-young is found by those names even when the words
+never appear in it, and a renamed institution is found under its new name at
+once.
+
+SQLite, used in development, gets a simpler search: every typed word must
+appear in the headline, standfirst or body (or the whole text must name a
+linked person or institution); headline matches come first, then the newest.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
+from django.db.models.query import ModelIterable
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, Quote
+from institutions.models import Institution, Person
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_NAMES = 10
+SNIPPET_LENGTH = 220
+# Private-use characters mark matches inside ts_headline's output; the text is
+# escaped in Python before they become <mark> tags.
+_START, _STOP = "\ue000", "\ue001"
+# A story linked to a matching name ranks as if its headline had matched.
+NAME_MATCH_BONUS = 0.5
+_TAG = re.compile(r"<[^>]*>")
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+
+
+def article_search_vector():
+    """The weighted document every PostgreSQL search and the GIN index share."""
+    return (
+        SearchVector("headline", config="english", weight="A")
+        + SearchVector("headline", config="simple", weight="A")
+        + SearchVector("standfirst", config="english", weight="B")
+        + SearchVector("standfirst", config="simple", weight="B")
+        + SearchVector("body", config="english", weight="C")
+        + SearchVector("body", config="simple", weight="C")
+    )
+
+
+def search_text_clean(query):
+    """The query as we search for it: one line, no NUL, at most 200 characters."""
+    if not isinstance(query, str):
+        return ""
+    text = " ".join(query.replace("\x00", " ").split())
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+def _words(text):
+    """Letters and digits only, as used for prefix matching and highlighting."""
+    return re.findall(r"\w+", text)[:MAX_TERMS]
+
+
+def _institutions_named(text):
+    matches = Q(name__icontains=text) | Q(short_name__iexact=text)
+    matches |= Q(korean_name__icontains=text) | Q(aliases__icontains=text)
+    # "KAIST GSMSE": the label a child institution is printed with.
+    first, _space, last = text.rpartition(" ")
+    if first:
+        matches |= Q(short_name__iexact=last, parent__short_name__iexact=first)
+    return Institution.objects.filter(matches)
+
+
+def _people_named(text):
+    return Person.objects.filter(Q(name__icontains=text) | Q(korean_name__icontains=text))
+
+
+def _names_match(text):
+    """A condition true for articles about or quoting someone the text names.
+
+    Articles about an institution's sub-units count, as on its own page.
+    """
+    if len(text) < 2:
+        return None
+    institutions = _institutions_named(text).values("pk")
+    people = _people_named(text).values("pk")
+    linked = Article.institutions.through.objects.filter(article=OuterRef("pk"))
+    return (
+        Q(Exists(linked.filter(institution__in=institutions)))
+        | Q(Exists(linked.filter(institution__parent__in=institutions)))
+        | Q(
+            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person__in=people))
+        )
+        | Q(Exists(Quote.objects.filter(article=OuterRef("pk"), person__in=people)))
+    )
+
+
+def _marked(text, pattern):
+    """Escape ``text`` and wrap each match of ``pattern`` in <mark>."""
+    pieces, position = [], 0
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if match.start() == match.end():
+                continue
+            pieces.append(escape(text[position : match.start()]))
+            pieces.append(f"<mark>{escape(match.group())}</mark>")
+            position = match.end()
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def snippet_from_text(text, terms, *, length=SNIPPET_LENGTH):
+    """A safe HTML excerpt of ``text`` around the first of ``terms``, matches marked."""
+    text = " ".join(text.split())
+    terms = [term for term in terms if term]
+    pattern = (
+        re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+        if terms
+        else None
+    )
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first and first.start() > length // 3:
+        start = text.find(" ", first.start() - length // 3) + 1
+    end = min(len(text), start + length)
+    if end < len(text):
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start else end
+    excerpt = text[start:end]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(escape(prefix) + _marked(excerpt, pattern) + escape(suffix))
+
+
+def _document_text(article):
+    # Tags become spaces so that paragraphs do not run into each other.
+    return html.unescape(_TAG.sub(" ", f"{article.standfirst} {article.body}"))
+
+
+def snippet_from_headline(raw):
+    """Turn ts_headline output (our markers, body entities) into safe HTML."""
+    text = " ".join(html.unescape(raw or "").split())
+    pieces, position = [], 0
+    for match in _MARKED.finditer(text):
+        pieces.append(escape(_strip_markers(text[position : match.start()])))
+        pieces.append(f"<mark>{escape(match.group(1))}</mark>")
+        position = match.end()
+    pieces.append(escape(_strip_markers(text[position:])))
+    return mark_safe("".join(pieces))
+
+
+def _strip_markers(text):
+    return text.replace(_START, "").replace(_STOP, "")
+
+
+def _snippet_iterable(terms):
+    """Model iteration that attaches ``snippet`` to every article it yields.
+
+    Plugged in as the queryset's iterable class so that slicing, pagination
+    and ``get()`` all still produce articles with their snippet.
+    """
+
+    class SnippetIterable(ModelIterable):
+        def __iter__(self):
+            for article in super().__iter__():
+                raw = getattr(article, "snippet_raw", None)
+                if raw is not None:
+                    article.snippet = snippet_from_headline(raw)
+                else:
+                    article.snippet = snippet_from_text(_document_text(article), terms)
+                yield article
+
+    return SnippetIterable
+
+
+def _postgres_search(text):
+    words = _words(text)
+    query = SearchQuery(text, search_type="websearch", config="english")
+    if words:
+        prefixes = " & ".join(f"'{word}':*" for word in words)
+        query |= SearchQuery(prefixes, search_type="raw", config="simple")
+    matching = Article.objects.annotate(document=article_search_vector()).filter(document=query)
+    condition = Q(pk__in=matching.values("pk"))
+    names = _names_match(text)
+    name_bonus = Value(0.0, output_field=FloatField())
+    if names is not None:
+        condition |= names
+        name_bonus = Case(
+            When(names, then=Value(NAME_MATCH_BONUS)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    plain_body = Func(
+        F("body"),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return (
+        Article.objects.published()
+        .filter(condition)
+        .select_related("section")
+        .annotate(
+            rank=SearchRank(article_search_vector(), query) + name_bonus,
+            snippet_raw=SearchHeadline(
+                Concat(F("standfirst"), Value(" "), plain_body, output_field=TextField()),
+                query,
+                config="english",
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _simple_search(text):
+    condition = Q()
+    for term in text.split()[:MAX_TERMS]:
+        condition &= (
+            Q(headline__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+        )
+    names = _names_match(text)
+    if names is not None:
+        condition |= names
+    headline_hit = Q()
+    for term in text.split()[:MAX_TERMS]:
+        headline_hit |= Q(headline__icontains=term)
+    return (
+        Article.objects.published()
+        .filter(condition)
+        .select_related("section")
+        .annotate(
+            headline_hit=Case(When(headline_hit, then=1), default=0, output_field=IntegerField())
+        )
+        .order_by("-headline_hit", "-published_at", "-pk")
+    )
+
+
+def search_articles(query):
+    """Public articles matching ``query``, best first, each with a ``snippet``.
+
+    ``snippet`` is safe HTML: the text around the match, escaped, with the
+    matched words in <mark>. An empty query gives an empty queryset; the
+    query is cut to 200 characters and only ever reaches the database as a
+    parameter (websearch syntax on PostgreSQL, quotes and minus allowed).
+    """
+    text = search_text_clean(query)
+    if not text:
+        return Article.objects.none()
+    engine = _postgres_search if connection.vendor == "postgresql" else _simple_search
+    results = engine(text)
+    results._iterable_class = _snippet_iterable(text.split()[:MAX_TERMS])
+    return results
+
+
+def search_names(query):
+    """People and institutions whose names match, for a "did you mean" panel."""
+    text = search_text_clean(query)
+    if not text:
+        return {"people": [], "institutions": []}
+    return {
+        "people": list(_people_named(text)[:MAX_NAMES]),
+        "institutions": list(_institutions_named(text).select_related("parent")[:MAX_NAMES]),
+    }
