@@ -570,9 +570,19 @@ class ArticleAdminForm(LockedModelForm):
         if not self.can_publish:
             if status == ArticleStatus.PUBLISHED:
                 self.add_error("status", _("Only an editor can publish a story."))
-            for name in workflow.PUBLISHING_FIELDS:
-                if name in self.fields:
-                    self.add_error(name, _("Only an editor can schedule or embargo a story."))
+            # These fields are read-only for writers, so a value in the POST
+            # was typed into a crafted request: refuse it rather than ignore it.
+            crafted = [
+                key
+                for key in self.data
+                for name in workflow.PUBLISHING_FIELDS
+                if key in (name, f"{name}_0", f"{name}_1") and self.data.get(key)
+            ]
+            if crafted:
+                raise forms.ValidationError(
+                    _("Only an editor can schedule, publish or embargo a story."),
+                    code="publishing_not_allowed",
+                )
         if status == ArticleStatus.PUBLISHED:
             candidate = Article(
                 headline=cleaned.get("headline", ""),

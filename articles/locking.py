@@ -15,7 +15,8 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -134,23 +135,26 @@ class LockedModelForm(forms.ModelForm):
         raise ValidationError(message, code="edit_conflict")
 
     def changed_fields_against(self, saved):
+        """Form fields whose submitted value differs from the saved record."""
         names = []
-        for name, field in self.fields.items():
-            if name == LOCK_FIELD or name not in self.cleaned_data:
+        opts = saved._meta
+        for name in self.fields:
+            if name in (LOCK_FIELD, "tags") or name not in self.cleaned_data:
                 continue
             try:
-                stored = forms.models.model_to_dict(saved, fields=[name]).get(name)
-            except (AttributeError, ValueError):
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
                 continue
+            if isinstance(model_field, models.FileField):
+                continue
+            stored = model_field.value_from_object(saved)
             submitted = self.cleaned_data[name]
-            if hasattr(submitted, "all") or isinstance(submitted, list | tuple | set):
-                submitted = sorted(getattr(item, "pk", item) for item in submitted)
-                stored = sorted(getattr(item, "pk", item) for item in stored or [])
-            elif hasattr(submitted, "pk"):
-                submitted = submitted.pk
-            if name == "tags":
-                continue
-            if field.has_changed(stored, submitted) and stored != submitted:
+            if model_field.many_to_many:
+                stored = {getattr(item, "pk", item) for item in stored or []}
+                submitted = {getattr(item, "pk", item) for item in submitted or []}
+            elif model_field.is_relation:
+                submitted = getattr(submitted, "pk", submitted)
+            if (stored or None) != (submitted or None):
                 names.append(name)
         return names
 

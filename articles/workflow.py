@@ -5,6 +5,7 @@ The rules live here as plain functions so that the admin forms, the admin
 actions and the tests all ask the same questions.
 """
 
+import datetime
 import zoneinfo
 
 import reversion
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleStatus, ArticleStatusChange
+from articles.models import Article, ArticleStatus, ArticleStatusChange, ArticleURL
 
 PUBLISH_PERMISSION = "articles.publish_article"
 CHANGE_PERMISSION = "articles.change_article"
@@ -133,3 +134,31 @@ def newsroom_time_display(moment):
         return "—"
     local = timezone.localtime(moment)
     return f"{local:%Y-%m-%d %H:%M} {newsroom_zone_label(moment)}"
+
+
+class ArticleMoved(Exception):
+    """Raised by a detail view that found the story under an older address."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
+
+
+def article_for_old_url(queryset, *, year, month, day, slug, **kwargs):
+    """The article from ``queryset`` that once lived at this date and slug.
+
+    ``queryset`` is the caller's visibility rule (``published()`` for the
+    public), so an old address never reveals a story the new one would not.
+    """
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return None
+    old = ArticleURL.objects.filter(slug=slug).order_by("-retired_at", "-pk")
+    exact = old.filter(date=date).values_list("article_id", flat=True).first()
+    if exact is None:
+        # Same slug, other date: the story was re-dated and kept its slug.
+        exact = old.values_list("article_id", flat=True).first()
+    if exact is None:
+        return None
+    return queryset.filter(pk=exact).first()

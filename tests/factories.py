@@ -106,3 +106,44 @@ def make_staff(role, **overrides):
     user = get_user_model().objects.create_user(password="pw", is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def admin_form_data(response, **changes):
+    """The POST data an admin add/change page would send back untouched.
+
+    Reads the forms and inline formsets from the response context, so a
+    test posts through the real admin URL exactly as a browser would;
+    ``changes`` then overrides single fields by their HTML name.
+    """
+    from django.forms import CheckboxInput, MultiWidget
+    from taggit.forms import TagWidget
+
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or getattr(widget, "input_type", None) == "file":
+                continue
+            if isinstance(widget, CheckboxInput):
+                if value:
+                    data[key] = "on"
+            elif isinstance(widget, MultiWidget):
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for index, (subwidget, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                    data[f"{key}_{index}"] = subwidget.format_value(part) or ""
+            elif isinstance(widget, TagWidget):
+                data[key] = widget.format_value(value) or ""
+            elif isinstance(value, list | tuple):
+                data[key] = [str(getattr(item, "pk", item)) for item in value]
+            else:
+                data[key] = str(getattr(value, "pk", value))
+    data.update(changes)
+    return data
