@@ -33,8 +33,11 @@ def iso(moment):
 def jsonld_script(data, nonce):
     """A JSON-LD ``<script>`` that the Content Security Policy lets through."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    # The nonce is lazy and falsy until read; reading it here is what puts it
+    # into the response's policy header.
+    nonce = "" if nonce is None else str(nonce)
     return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>', nonce or "", mark_safe(payload)
+        '<script type="application/ld+json" nonce="{}">{}</script>', nonce, mark_safe(payload)
     )
 
 
