@@ -48,9 +48,10 @@ PAGE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         ("home", r"/"),
         ("news-index", r"/news/"),
-        ("article", r"/news/\d{4}/\d{2}/\d{2}/[^/]+/"),
-        ("archive-day", r"/news/\d{4}/\d{2}/\d{2}/"),
-        ("archive-month", r"/news/\d{4}/\d{2}/"),
+        # Month and day may or may not be zero-padded.
+        ("article", r"/news/\d{4}/\d{1,2}/\d{1,2}/[^/]+/"),
+        ("archive-day", r"/news/\d{4}/\d{1,2}/\d{1,2}/"),
+        ("archive-month", r"/news/\d{4}/\d{1,2}/"),
         ("archive-year", r"/news/\d{4}/"),
         ("section-list", r"/news/sections?/"),
         ("section", r"/news/section/[^/]+/"),
@@ -73,6 +74,12 @@ EXTRA_PAGES: tuple[tuple[str, str, int], ...] = (
     ("search-empty", "/search/?q=zzzznotfound", 200),
     ("not-found", "/this-page-does-not-exist/", 404),
 )
+
+# Crawled besides "/" even if no <a> leads to them (the search page is reached
+# through a form, the feeds page maybe only through <link rel=alternate>).
+# Unlike linked pages, a seed that does not exist is not an error.
+SEED_PATHS = ("/search/", "/feeds/")
+SEED = "(seed)"
 
 # Only these get a phone-width screenshot and overflow check.
 PHONE_TYPES = frozenset({"home", "article"})
@@ -141,6 +148,7 @@ class Page:
     kind: str
     url: str
     expected_status: int = 200
+    status: int = 200  # what the crawler's request actually got
     html: bytes = b""
 
 
@@ -153,11 +161,13 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def record(self, check: str, kind: str, problems: list[str]) -> None:
-        """Record one check on one page type; any problem fails it."""
+        """Record one check on one page type; any problem fails it.
+
+        Only a one-line notice is printed here; the details come once, in the summary.
+        """
         if problems:
             self.failures.append((check, kind, problems))
-            for problem in problems:
-                print(f"  FAIL [{check}] {kind}: {problem}")
+            print(f"  FAIL [{check}] {kind}: {len(problems)} problem(s)")
         else:
             self.passed += 1
 
@@ -168,10 +178,15 @@ class Report:
             print(f"note: {note}")
         if not self.failures:
             print("All browser and HTML checks passed.")
-        for check, kind, problems in self.failures:
-            print(f"FAILED {check} on {kind}:")
-            for problem in problems:
-                print(f"    - {problem}")
+        checks = dict.fromkeys(check for check, _, _ in self.failures)
+        for check in checks:
+            print(f"\nFAILED {check}:")
+            for failed_check, kind, problems in self.failures:
+                if failed_check != check:
+                    continue
+                print(f"  {kind}:")
+                for problem in problems:
+                    print(f"    - {problem}")
         print(f"browser-checks: {self.passed} passed, {len(self.failures)} failed")
 
 
@@ -296,7 +311,7 @@ def classify(url: str) -> str:
 
 
 def crawl(base_url: str, max_fetches: int) -> tuple[dict[str, Page], list[str], int]:
-    """Crawl the site from ``/`` and keep the first page of each type.
+    """Crawl the site from ``/`` (and SEED_PATHS) and keep the first page of each type.
 
     Links whose type has not been seen yet are fetched first, so every type is
     reached within the budget even on a site with hundreds of articles; the rest
@@ -305,10 +320,11 @@ def crawl(base_url: str, max_fetches: int) -> tuple[dict[str, Page], list[str], 
     netloc = urlsplit(base_url).netloc
     opener = urllib.request.build_opener(_SameOriginRedirects(netloc))
     start = urljoin(base_url, "/")
-    novel: deque[tuple[str, str]] = deque([(start, "(start)")])
+    seeds = [urljoin(base_url, path) for path in SEED_PATHS]
+    novel: deque[tuple[str, str]] = deque([(start, "(start)"), *((u, SEED) for u in seeds)])
     known: deque[tuple[str, str]] = deque()
-    seen = {start}
-    queued_kinds = {classify(start)}
+    seen = {start, *seeds}
+    queued_kinds = {classify(url) for url, _ in novel}
     pages: dict[str, Page] = {}
     broken: list[str] = []
     fetches = 0
@@ -317,13 +333,15 @@ def crawl(base_url: str, max_fetches: int) -> tuple[dict[str, Page], list[str], 
         fetches += 1
         result = fetch(opener, url)
         if result.status == 0 or result.status >= 400:
+            if referrer == SEED:
+                continue
             reason = result.error or f"HTTP {result.status}"
             broken.append(f"{url} -> {reason} (linked from {referrer})")
             continue
         if not result.is_html or urlsplit(result.url).netloc != netloc:
             continue  # a 3xx off-site, or a file that is not a page
         kind = classify(result.url)
-        pages.setdefault(kind, Page(kind, result.url, 200, result.body))
+        pages.setdefault(kind, Page(kind, result.url, 200, result.status, result.body))
         for link in extract_links(result.body, result.url):
             if link in seen or not should_follow(link, netloc):
                 continue
@@ -350,7 +368,7 @@ def fetch_extra_pages(base_url: str) -> tuple[dict[str, Page], dict[str, list[st
             reason = result.error or f"HTTP {result.status}"
             problems[kind].append(f"{url} answered {reason}, expected {expected}")
         if result.is_html:
-            pages[kind] = Page(kind, url, expected, result.body)
+            pages[kind] = Page(kind, url, expected, result.status, result.body)
         else:
             problems[kind].append(f"{url} is not HTML ({result.content_type!r})")
     return pages, problems
@@ -361,7 +379,7 @@ def print_page_table(pages: dict[str, Page]) -> None:
     width = max((len(kind) for kind in pages), default=4)
     print(f"\n{'type'.ljust(width)}  status  url")
     for kind, page in pages.items():
-        print(f"{kind.ljust(width)}  {page.expected_status:<6}  {page.url}")
+        print(f"{kind.ljust(width)}  {page.status:<6}  {page.url}")
 
 
 def save_pages(pages: dict[str, Page], out_dir: Path) -> list[Path]:
@@ -391,6 +409,32 @@ def describe_vnu_message(message: dict[str, Any]) -> str:
     return f"{text}  [{extract}]" if extract else text
 
 
+def vnu_message_key(message: dict[str, Any]) -> str:
+    """The message text without the offending value, so repeats group together.
+
+    A template bug usually yields one error per rendered item, each naming its
+    own value ("Bad value “2026-…”"); one line per item would bury the rest.
+    """
+    text = str(message.get("message", "")).strip()
+    return re.sub(r"^(Bad value|Duplicate ID) “[^”]*”", r"\1 “…”", text)
+
+
+def summarise_vnu_messages(messages: list[dict[str, Any]]) -> list[str]:
+    """One line per distinct error of a page: its first occurrence and where it repeats."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for message in messages:
+        groups.setdefault(vnu_message_key(message), []).append(message)
+    lines = []
+    for repeats in groups.values():
+        line = describe_vnu_message(repeats[0])
+        if len(repeats) > 1:
+            where = [str(m.get("lastLine", "?")) for m in repeats[1:]]
+            shown = ", ".join(where[:8]) + (", …" if len(where) > 8 else "")
+            line += f"  (and {len(where)} more like it, lines {shown})"
+        lines.append(line)
+    return lines
+
+
 def run_vnu(jar: Path, files: list[Path]) -> tuple[dict[str, list[str]], int]:
     """Check saved HTML files with vnu.jar; return errors per page type, warning count.
 
@@ -418,13 +462,16 @@ def run_vnu(jar: Path, files: list[Path]) -> tuple[dict[str, list[str]], int]:
         detail = (proc.stderr or proc.stdout).strip()[:800]
         return {"(vnu)": [f"no JSON report (exit {proc.returncode}): {detail}"]}, 0
     warnings = 0
+    by_page: dict[str, list[dict[str, Any]]] = {}
     for message in messages:
         if message.get("type") == "info":
             warnings += 1
             continue
         # "error" and "non-document-error" (e.g. an unreadable file) both fail.
         kind = Path(urlsplit(message.get("url", "")).path).stem or "(vnu)"
-        errors.setdefault(kind, []).append(describe_vnu_message(message))
+        by_page.setdefault(kind, []).append(message)
+    for kind, page_messages in by_page.items():
+        errors.setdefault(kind, []).extend(summarise_vnu_messages(page_messages))
     return errors, warnings
 
 
@@ -583,8 +630,8 @@ def check_structure(tab: Any) -> list[str]:
     return problems
 
 
-def run_axe(context: BrowserContext, page: Page, axe_js: Path) -> tuple[list[str], int]:
-    """Serious and critical axe-core violations of a page, and how many lesser ones."""
+def run_axe(context: BrowserContext, page: Page, axe_js: Path) -> tuple[list[str], list[str]]:
+    """Serious and critical axe-core violations of a page, and the lesser ones."""
     tab = context.new_page()
     try:
         tab.goto(page.url, wait_until="load")
@@ -593,10 +640,10 @@ def run_axe(context: BrowserContext, page: Page, axe_js: Path) -> tuple[list[str
     finally:
         tab.close()
     problems = []
-    lesser = 0
+    lesser = []
     for violation in violations:
         if violation["impact"] not in FAILING_IMPACTS:
-            lesser += 1
+            lesser.append(f"{violation['id']} ({violation['impact']}, {violation['help']})")
             continue
         targets = ", ".join(violation["targets"][:3])
         more = len(violation["targets"]) - 3
@@ -642,7 +689,7 @@ def check_page_in_browser(
     axe_problems, lesser = run_axe(contexts["axe"], page, Path(args.axe_js))
     report.record("axe", page.kind, axe_problems)
     if lesser:
-        report.notes.append(f"{page.kind}: {lesser} minor/moderate axe violation(s) not failed")
+        report.notes.append(f"{page.kind}: axe, not failed: {'; '.join(lesser)}")
     if page.kind in PHONE_TYPES:
         shot = shots / f"{page.kind}-phone.png"
         phone = check_phone(contexts["phone"], page, netloc, shot)
