@@ -188,10 +188,14 @@ class RestoreRefused(Exception):
     pass
 
 
-def _missing_references(deserialized):
-    """Clear dangling optional links in place; return (blocking, notes) messages."""
+def _missing_references(deserialized, *, label):
+    """Clear dangling optional links in place; return (blocking, notes) messages.
+
+    ``label`` is the stored description: the object itself may not print
+    once a record it points to is gone.
+    """
     obj = deserialized.object
-    label = f"{obj._meta.verbose_name} “{obj}”" if obj.pk else str(obj._meta.verbose_name)
+    label = f"{obj._meta.verbose_name} “{label}”"
     blocking, notes = [], []
     for field in obj._meta.concrete_fields:
         if not field.is_relation:
@@ -257,13 +261,13 @@ def revision_restore(*, version, user):
             deserialized = other._object_version
             fk = next(f for _n, c, f in follow if c is other_model)
             if str(getattr(deserialized.object, fk)) == str(version.object_id):
-                children.append(deserialized)
+                children.append((other.object_repr, deserialized))
     if root is None:
         raise RestoreRefused(gettext("This revision does not hold the record itself."))
-    blocking, notes = _missing_references(root)
+    blocking, notes = _missing_references(root, label=version.object_repr)
     if blocking:
         raise RestoreRefused(" ".join(blocking))
-    keep = {(type(d.object), str(d.object.pk)) for d in children}
+    keep = {(type(d.object), str(d.object.pk)) for _label, d in children}
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(
@@ -281,8 +285,8 @@ def revision_restore(*, version, user):
             raise RestoreRefused(
                 gettext("The old version clashes with another record (%s).") % error
             ) from None
-        for deserialized in children:
-            child_blocking, child_notes = _missing_references(deserialized)
+        for label, deserialized in children:
+            child_blocking, child_notes = _missing_references(deserialized, label=label)
             notes.extend(child_notes)
             if child_blocking:
                 notes.extend(child_blocking)
@@ -293,7 +297,7 @@ def revision_restore(*, version, user):
             except IntegrityError:
                 notes.append(
                     gettext("%(obj)s was not restored: it clashes with a current record.")
-                    % {"obj": deserialized.object}
+                    % {"obj": label}
                 )
         restored = model._default_manager.get(pk=obj.pk)
         reversion.add_to_revision(restored)

@@ -1,0 +1,81 @@
+"""Institutions, people and agreements in the admin: roles, revisions, locking."""
+
+import pytest
+import reversion
+from django.urls import reverse
+from reversion.models import Version
+
+from institutions.models import Agreement, AgreementArea, Institution
+from tests.factories import (
+    admin_form_data,
+    make_agreement,
+    make_institution,
+    make_person,
+    make_position,
+    make_staff,
+)
+
+
+@pytest.fixture
+def editor_client(client, db):
+    client.force_login(make_staff("Editor"))
+    return client
+
+
+@pytest.mark.parametrize("model", ["institution", "person", "agreement", "position"])
+def test_changelist_add_change_and_history_render_for_an_editor(editor_client, model):
+    obj = {
+        "institution": make_institution,
+        "person": make_person,
+        "agreement": lambda: make_agreement(parties=[make_institution()]),
+        "position": make_position,
+    }[model]()
+    for url in [
+        reverse(f"admin:institutions_{model}_changelist"),
+        reverse(f"admin:institutions_{model}_add"),
+        reverse(f"admin:institutions_{model}_change", args=[obj.pk]),
+        reverse(f"admin:institutions_{model}_history", args=[obj.pk]),
+    ]:
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_writer_may_look_but_not_change_an_institution(client, db):
+    client.force_login(make_staff("Writer"))
+    institution = make_institution(name="KAIST")
+    url = reverse("admin:institutions_institution_change", args=[institution.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Renamed"}).status_code == 403
+    assert Institution.objects.get(pk=institution.pk).name == "KAIST"
+
+
+def test_institution_save_makes_a_revision_and_raises_the_version(editor_client):
+    institution = make_institution(name="Yonsei University")
+    before = institution.version
+    url = reverse("admin:institutions_institution_change", args=[institution.pk])
+    data = admin_form_data(editor_client.get(url), short_name="Yonsei")
+    assert editor_client.post(url, data).status_code == 302
+    institution.refresh_from_db()
+    assert institution.version == before + 1
+    assert Version.objects.get_for_object(institution).count() == 1
+
+
+def test_agreement_restore_brings_back_parties_and_areas(editor_client):
+    first, second = make_institution(), make_institution()
+    agreement = make_agreement(title="Joint research MOU", parties=[first, second])
+    AgreementArea.objects.create(agreement=agreement, description="Student exchange")
+    with reversion.create_revision():
+        agreement.save()
+    agreement.signatories.filter(institution=second).delete()
+    agreement.areas.all().delete()
+    agreement.title = "Renamed MOU"
+    agreement.save()
+
+    version = Version.objects.get_for_object(agreement).get()
+    url = reverse("admin:institutions_agreement_revision", args=[agreement.pk, version.pk])
+    assert editor_client.get(url).status_code == 200
+    current = Agreement.objects.get(pk=agreement.pk).version
+    assert editor_client.post(url, {"lock_version": str(current)}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Joint research MOU"
+    assert set(agreement.parties.all()) == {first, second}
+    assert list(agreement.areas.values_list("description", flat=True)) == ["Student exchange"]
