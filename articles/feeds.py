@@ -242,7 +242,13 @@ class PoliteFeed(Feed):
         return response
 
     def validators(self, scope):
-        """ETag and Last-Modified timestamp, from one query and no rendering."""
+        """ETag and Last-Modified timestamp, from one query and no rendering.
+
+        The ETag covers the visible ids with their times, so a story that
+        leaves the feed (unpublished, re-embargoed) changes it too; a client
+        that sends only If-Modified-Since sees such a removal with the next
+        change, since a vanished row leaves no newer time behind.
+        """
         rows = self.validator_rows(scope)
         digest = hashlib.sha256()
         for part in (
