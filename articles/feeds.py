@@ -28,7 +28,11 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import feedgenerator
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
@@ -229,19 +233,37 @@ class PoliteFeed(Feed):
             scope = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("No feed at this address.") from None
-        etag, last_modified = self.validators(scope)
+        for_browser = self.wants_page(request)
+        etag, last_modified = self.validators(scope, variant="page" if for_browser else "feed")
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             document = self.get_feed(scope, request)
             response = HttpResponse(content_type=document.content_type)
+            if for_browser:
+                response["Content-Type"] = "application/xml; charset=utf-8"
             document.write(response, "utf-8")
         response["ETag"] = etag
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        if self.stylesheets:
+            patch_vary_headers(response, ["Accept"])
         return response
 
-    def validators(self, scope):
+    def wants_page(self, request):
+        """Whether a browser, not a feed reader, asked for this XML feed.
+
+        Chromium shows application/rss+xml and application/atom+xml as raw
+        text and never runs their stylesheet, so a browser that asks for HTML
+        (and names no feed type) gets the same document as application/xml.
+        Feed readers name the feed types or send */*, and keep the real ones.
+        """
+        if not self.stylesheets:
+            return False
+        accept = request.headers.get("Accept", "")
+        return "text/html" in accept and "rss+xml" not in accept and "atom+xml" not in accept
+
+    def validators(self, scope, *, variant="feed"):
         """ETag and Last-Modified timestamp, from one query and no rendering.
 
         The ETag covers the visible ids with their times, so a story that
@@ -254,6 +276,7 @@ class PoliteFeed(Feed):
         for part in (
             FEED_MARKUP_VERSION,
             self.feed_type.format_name,
+            variant,
             scope.base_url,
             self.subject_fingerprint(scope.subject),
         ):

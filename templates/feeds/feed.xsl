@@ -12,14 +12,14 @@
   <xsl:template match="/">
     <html lang="en">
       <head>
-        <meta charset="utf-8"/>
+        <!-- The XSLT processor adds the content-type meta itself. -->
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> (feed)</title>
         <link rel="stylesheet" href="{% static 'css/site.css' %}"/>
         <link rel="stylesheet" href="{% static 'feeds/feeds.css' %}"/>
       </head>
       <body>
-        <main id="content" class="page">
+        <main id="content" class="page feed-view">
           <p class="feed-view__notice">
             This is a feed of <strong>{{ newsroom_name }}</strong>. To follow it, copy this page’s address into your feed reader.
             <a href="{% url 'feeds:index' %}">About our feeds</a>.

@@ -633,6 +633,34 @@ def test_stylesheet_turns_a_feed_into_a_readable_page(client, newsroom, name):
     assert f'href="{BASE}{newsroom.newer.get_absolute_url()}"' in page
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+READER_ACCEPT = "application/atom+xml,application/rss+xml,application/xml;q=0.9,*/*;q=0.1"
+
+
+@pytest.mark.parametrize("name", ["latest", "latest-atom"])
+def test_browser_gets_the_feed_as_plain_xml_so_the_stylesheet_runs(client, newsroom, name):
+    url = reverse(f"feeds:{name}")
+    page = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    reader = client.get(url, HTTP_ACCEPT=READER_ACCEPT)
+
+    assert page["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader["Content-Type"].startswith(("application/rss+xml", "application/atom+xml"))
+    assert page.content == reader.content
+    # Each representation has its own validator, and caches keep them apart.
+    assert page["ETag"] != reader["ETag"]
+    assert "Accept" in page["Vary"]
+    assert (
+        client.get(url, HTTP_ACCEPT=READER_ACCEPT, HTTP_IF_NONE_MATCH=page["ETag"]).status_code
+        == 200
+    )
+
+
+def test_json_feed_ignores_browser_accept_headers(client, newsroom):
+    response = client.get(reverse("feeds:latest-json"), HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response["Content-Type"] == "application/feed+json; charset=utf-8"
+
+
 # --- The checkers themselves --------------------------------------------------
 
 
