@@ -238,6 +238,7 @@ def _missing_references(deserialized, *, label):
     return blocking, notes
 
 
+@transaction.atomic
 def revision_restore(*, version, user):
     """Bring an object and its inline rows back to ``version``; a new revision.
 
@@ -268,7 +269,7 @@ def revision_restore(*, version, user):
     if blocking:
         raise RestoreRefused(" ".join(blocking))
     keep = {(type(d.object), str(d.object.pk)) for _label, d in children}
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(
             gettext("Restored the version saved %(when)s.")
@@ -523,6 +524,12 @@ class PreviewLinkForm(forms.ModelForm):
         self.fields["expires_at"].help_text = _(
             "In %(zone)s. Seven days unless you choose otherwise."
         ) % {"zone": workflow.newsroom_zone_label()}
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if "expires_at" in self.changed_data and expires_at <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return expires_at
 
     def save(self, commit=True):
         if self.cleaned_data.get("revoke") and self.instance.revoked_at is None:

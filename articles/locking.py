@@ -31,7 +31,14 @@ def version_bump(sender, instance, raw=False, **kwargs):
     Reading the stored value (rather than trusting the instance) keeps the
     number rising even when a restored revision carries an older copy.
     """
-    if instance.pk is None or instance._state.adding:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "version" not in update_fields:
+        # A partial save of derived data (image sizes, renditions) is not an
+        # edit; counting it would make an editor's open form look stale.
+        return
+    # Not ``_state.adding``: a restored revision arrives as a fresh instance
+    # with the primary key of a row that exists.
+    if instance.pk is None:
         stored = None
     else:
         stored = (
@@ -75,24 +82,21 @@ def describe_moment(moment):
 class LockedModelForm(forms.ModelForm):
     """A ModelForm with the hidden version field and the stale-copy check.
 
-    ``base_version_override`` lets the revision view supply the version the
-    editor saw before the in-transaction revert changed it.
+    ``lock_disabled`` is set for reversion's recover view, which re-creates
+    a deleted record inside its own transaction: nobody else can have it open.
     """
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    base_version_override = None
+    lock_disabled = False
     conflict = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        base = self.base_version_override
-        if base is None:
-            base = self.instance.version if self.instance.pk else 0
-        self.fields[LOCK_FIELD].initial = base
+        self.fields[LOCK_FIELD].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
+        if not self.instance.pk or self.lock_disabled:
             return cleaned
         opened_with = cleaned.get(LOCK_FIELD)
         if opened_with is None:
@@ -101,8 +105,6 @@ class LockedModelForm(forms.ModelForm):
                 code="missing_version",
             )
         current = stored_version(type(self.instance), self.instance.pk, lock=True)
-        if self.base_version_override is not None:
-            current = self.base_version_override
         if current is not None and current != opened_with:
             self.conflict_report(current)
         return cleaned
@@ -166,10 +168,9 @@ class OptimisticLockAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        override = getattr(request, "_newsroom_base_version", None)
-        if override is None:
+        if not getattr(request, "_newsroom_recovering", False):
             return form
-        return type(form.__name__, (form,), {"base_version_override": override})
+        return type(form.__name__, (form,), {"lock_disabled": True})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -182,15 +183,9 @@ class OptimisticLockAdminMixin:
             first_options = {**first_options, "fields": [*first_options["fields"], LOCK_FIELD]}
         return [(first_name, first_options), *fieldsets[1:]]
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        request._newsroom_base_version = self._current_version(object_id)
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def _current_version(self, object_id):
-        try:
-            return stored_version(self.model, object_id)
-        except (ValueError, ValidationError):
-            return None
+    def recover_view(self, request, version_id, extra_context=None):
+        request._newsroom_recovering = True
+        return super().recover_view(request, version_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

@@ -117,3 +117,14 @@ def test_change_form_says_who_else_has_the_article_open(two_editors):
     assert any("Min-ji Kim opened this record at" in n for n in notices)
     # Nobody else is reported to the first editor reopening alone.
     assert not [m for m in first.get(url).context["messages"] if "Min-ji" in str(m)]
+
+
+def test_derived_partial_saves_do_not_count_as_edits(two_editors):
+    first, _second = two_editors
+    article = make_article(status=ArticleStatus.DRAFT)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(first.get(url), headline="Still mine")
+    version = Article.objects.get(pk=article.pk).version
+    article.save(update_fields=["lead_image_bytes"])  # what a background job does
+    assert Article.objects.get(pk=article.pk).version == version
+    assert first.post(url, data).status_code == 302

@@ -191,3 +191,26 @@ def test_restored_quote_keeps_its_text_and_order(editor_client, story):
     first = _versions(story)[0]
     assert _restore(editor_client, story, first).status_code == 302
     assert Quote.objects.get(pk=quote.pk).text == "We are ready."
+
+
+def test_restore_keeps_the_version_number_rising(editor_client, story):
+    _change(editor_client, story, headline="Trial halted")
+    before = Article.objects.get(pk=story.pk).version
+    assert _restore(editor_client, story, _versions(story)[0]).status_code == 302
+    assert Article.objects.get(pk=story.pk).version > before
+
+
+def test_deleted_person_is_recovered_from_the_history(editor_client, db):
+    person = make_person(name="Kang Min-su")
+    with reversion.create_revision():
+        person.save()
+    person_pk = person.pk
+    person.delete()
+    version = Version.objects.get_deleted(Person).get()
+    url = reverse("admin:institutions_person_recover", args=[version.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert not Person.objects.filter(pk=person_pk).exists()
+    response = editor_client.post(url, admin_form_data(page))
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person_pk).name == "Kang Min-su"
