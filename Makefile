@@ -54,5 +54,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Seeds BENCH_ARTICLES (2000) stories into DATABASE_URL (else build/bench.sqlite3),
+# serves them with gunicorn and loads every page type with wrk; see docs/benchmarks.md.
+bench: install
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) build .pytest_cache
