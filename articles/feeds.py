@@ -33,7 +33,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -41,7 +41,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, Section, TaggedArticle
 
 FEED_LENGTH = 30
 CACHE_SECONDS = 300
@@ -89,6 +89,24 @@ def lead_image_size(article):
         return article.lead_image.size
     except OSError:
         return None
+
+
+def lead_image_html(article):
+    """The lead image as a figure, keeping its alt text, caption and credit."""
+    if not article.lead_image:
+        return ""
+    credit = format_html(" ({})", article.lead_image_credit) if article.lead_image_credit else ""
+    caption = (
+        format_html("<figcaption>{}{}</figcaption>", article.lead_image_caption, credit)
+        if article.lead_image_caption or credit
+        else ""
+    )
+    return format_html(
+        '<figure><img src="{}" alt="{}">{}</figure>',
+        article.lead_image.url,
+        article.lead_image_alt,
+        caption,
+    )
 
 
 # --- Feed documents -------------------------------------------------------
@@ -327,7 +345,9 @@ class ArticleFeed(PoliteFeed):
             .select_related("section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-                "tags",
+                # Through the concrete tag model: taggit's own manager builds
+                # a queryset per article even when prefetched.
+                Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag")),
             )[:FEED_LENGTH]
         )
         for article in articles:
@@ -354,7 +374,8 @@ class ArticleFeed(PoliteFeed):
         return max(article.published_at, article.updated_at)
 
     def item_categories(self, article):
-        return [article.section.name, *sorted(tag.name for tag in article.tags.all())]
+        names = sorted(tagged.tag.name for tagged in article.tagged_items.all())
+        return [article.section.name, *names]
 
     def item_enclosures(self, article):
         if not article.lead_image:
@@ -379,10 +400,7 @@ class ArticleFeed(PoliteFeed):
     def item_content(self, article):
         """The whole story as HTML: lead image with its alt text, then the body."""
         base = article.feed_base_url + article.get_absolute_url()
-        lead = ""
-        if article.lead_image:
-            lead = render_to_string("feeds/lead_image.html", {"article": article})
-        return absolutize_html(lead + article.body, base)
+        return absolutize_html(lead_image_html(article) + article.body, base)
 
 
 class SectionFeed(ArticleFeed):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lxml import etree
 from taggit.models import Tag
 
-from articles.feeds import absolutize_html
+from articles.feeds import absolutize_html, lead_image_html
 from articles.models import Article, ArticleStatus, Byline, Quote
 from institutions.models import AgreementArea
 from tests.factories import (
@@ -704,6 +704,21 @@ def test_rss_checker_catches_bad_guids_dates_and_enclosures():
     assert "enclosure url is not absolute" in problems
     assert "repeats another item's guid" in problems
     assert "relative src '/media/a.png' in content" in problems
+
+
+@pytest.mark.django_db
+def test_lead_image_alt_text_and_credit_are_escaped_into_the_content():
+    article = make_article(
+        lead_image=image_upload(),
+        lead_image_alt='The "lab" <at night> & more',
+        lead_image_credit="Photo: Kim & Lee",
+    )
+
+    html = lead_image_html(article)
+
+    assert 'alt="The &quot;lab&quot; &lt;at night&gt; &amp; more"' in html
+    assert "<figcaption> (Photo: Kim &amp; Lee)</figcaption>" in html
+    assert lead_image_html(make_article()) == ""
 
 
 def test_absolutize_html_resolves_links_against_the_story_address():
