@@ -89,7 +89,7 @@ def test_article_page_shows_bylines_quotes_panel_and_tags(client):
     assertContains(response, institution.get_absolute_url())
     assertContains(response, agreement.get_absolute_url())
     assertContains(response, reverse("articles:tag", kwargs={"slug": "research"}))
-    local = timezone.localtime(article.published_at)
+    local = timezone.localtime(article.published_at).replace(microsecond=0)
     assertContains(response, f'datetime="{local.isoformat()}"')
     assert "+09:00" in local.isoformat()  # the newsroom's own time zone
 
