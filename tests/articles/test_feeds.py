@@ -586,6 +586,7 @@ def test_feed_links_offer_the_feeds_of_the_page_subject(newsroom):
     ]:
         assert f'href="/feeds/{name}/{slug}/rss/"' in html
         assert f'href="/feeds/{name}/{slug}/atom/"' in html
+    assert 'href="/feeds/section/science/json/"' in html
 
 
 def test_feeds_page_lists_every_section_feed(client, newsroom):
