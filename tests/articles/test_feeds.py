@@ -589,6 +589,32 @@ def test_feed_links_offer_the_feeds_of_the_page_subject(newsroom):
     assert 'href="/feeds/section/science/json/"' in html
 
 
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [
+        ("home", "/feeds/rss/"),
+        ("section", "/feeds/section/science/rss/"),
+        ("tag", "/feeds/tag/genomics/atom/"),
+        ("institution", "/feeds/institution/yonsei/rss/"),
+        ("person", "/feeds/person/choi-jae-young/atom/"),
+    ],
+)
+def test_public_pages_announce_their_feeds_to_readers(client, newsroom, page, feed):
+    addresses = {
+        "home": reverse("articles:home"),
+        "section": newsroom.science.get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": "genomics"}),
+        "institution": newsroom.university.get_absolute_url(),
+        "person": newsroom.dean.get_absolute_url(),
+    }
+
+    html = client.get(addresses[page]).content.decode()
+
+    assert '<link rel="alternate" type="application/' in html
+    assert f'href="{feed}"' in html
+    assert 'href="/feeds/rss/"' in html
+
+
 def test_feeds_page_lists_every_section_feed(client, newsroom):
     response = client.get(reverse("feeds:index"))
 
