@@ -114,7 +114,8 @@ def article_jsonld(context, article):
         data["keywords"] = keywords
     about = [_organization_ref(institution) for institution in article.institutions.all()]
     about += [
-        {"@type": "Event", "name": agreement.title, "url": absolute(agreement.get_absolute_url())}
+        # schema.org has no type for an inter-institutional agreement.
+        {"@type": "Thing", "name": agreement.title, "url": absolute(agreement.get_absolute_url())}
         for agreement in article.agreements.all()
     ]
     if about:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -162,6 +163,15 @@ def test_unknown_article_gives_helpful_404(client):
     assertTemplateUsed(response, "404.html")
     assertContains(response, 'name="q"', status_code=404)
     assertContains(response, reverse("articles:index"), status_code=404)
+
+
+def test_server_error_page_renders_without_a_request_or_database():
+    # Django renders 500.html with an empty context: no request, no context
+    # processors, possibly no database.
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert 'href="/"' in html
 
 
 def test_index_lists_published_newest_first_and_paginates(client):
