@@ -480,14 +480,37 @@ def test_feed_query_count_does_not_grow_with_items_or_tags(
     assert big.content != small.content
 
 
-def test_a_304_costs_only_the_validator_query(client, newsroom, django_assert_num_queries):
-    url = reverse("feeds:latest")
+# A 304 costs the subject lookup (and an institution's family walk) plus the
+# one validator query; nothing is rendered.
+NOT_MODIFIED_PINS = [
+    ("latest", {}, 1),
+    ("section-json", {"slug": "science"}, 2),
+    ("tag", {"slug": "genomics"}, 2),
+    ("institution-atom", {"slug": "yonsei"}, 4),
+    ("person", {"slug": "choi-jae-young"}, 2),
+    ("agreements", {}, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "queries"), NOT_MODIFIED_PINS)
+def test_a_304_costs_only_the_validator_query(
+    client, newsroom, django_assert_num_queries, name, kwargs, queries
+):
+    url = reverse(f"feeds:{name}", kwargs=kwargs)
     etag = client.get(url)["ETag"]
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(queries):
         response = client.get(url, HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == 304
+
+
+def test_head_answers_with_validators_and_no_body(client, newsroom):
+    response = client.head(reverse("feeds:latest"))
+
+    assert response.status_code == 200
+    assert response["ETag"]
+    assert response.content == b""
 
 
 def test_feed_length_is_capped(client, newsroom):
