@@ -112,7 +112,30 @@ def lead_image_html(article):
 # --- Feed documents -------------------------------------------------------
 
 
-class NewsroomRssFeed(feedgenerator.Rss201rev2Feed):
+def _xml_safe_value(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe_value(part) for part in value]
+    return value
+
+
+class XmlSafeMixin:
+    """Drops characters XML cannot hold from every text a feed is given.
+
+    Names of sections, tags, people and institutions reach the feed from
+    many places; cleaning at the door keeps a stray control character in
+    any of them from turning the whole feed into a 500.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**{key: _xml_safe_value(value) for key, value in kwargs.items()})
+
+    def add_item(self, **kwargs):
+        super().add_item(**{key: _xml_safe_value(value) for key, value in kwargs.items()})
+
+
+class NewsroomRssFeed(XmlSafeMixin, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with the full story in ``content:encoded`` and every author."""
 
     format_name = "rss"
@@ -132,7 +155,7 @@ class NewsroomRssFeed(feedgenerator.Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class NewsroomAtomFeed(feedgenerator.Atom1Feed):
+class NewsroomAtomFeed(XmlSafeMixin, feedgenerator.Atom1Feed):
     """Atom 1.0 with full content, every author and the browser stylesheet.
 
     Django's Atom writer has no stylesheet support and writes at most one
@@ -161,7 +184,7 @@ class NewsroomAtomFeed(feedgenerator.Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-class JsonFeed(feedgenerator.SyndicationFeed):
+class JsonFeed(XmlSafeMixin, feedgenerator.SyndicationFeed):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
 
     format_name = "json"

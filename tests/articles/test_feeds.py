@@ -565,6 +565,23 @@ def test_characters_xml_cannot_hold_are_dropped_not_a_500(client, newsroom):
         assert "Bell and tab" in [item.title for item in parsed_items(response, feed_format)]
 
 
+def test_control_characters_in_names_do_not_break_subject_feeds(client, newsroom):
+    newsroom.science.name = "Sci\x0bence"
+    newsroom.science.save()
+    Byline.objects.create(article=newsroom.older, person=make_person(name="Ada\x01 Kim"))
+    Tag.objects.filter(slug="genomics").update(name="geno\x1fmics")
+
+    for name in ("section", "section-atom", "section-json"):
+        response = client.get(reverse(f"feeds:{name}", kwargs={"slug": "science"}))
+        assert response.status_code == 200
+        check_structure(response, name.rpartition("-")[2] if "-" in name else "rss")
+        assert "Science" in response.content.decode()
+        assert "Ada Kim" in response.content.decode()
+    tag_feed = client.get(reverse("feeds:tag-atom", kwargs={"slug": "genomics"}))
+    assert tag_feed.status_code == 200
+    assert "genomics" in tag_feed.content.decode()
+
+
 def test_unicode_tag_has_a_feed(client, newsroom):
     tag = Tag.objects.create(name="의학", slug="의학")
     newsroom.older.tags.add(tag)
