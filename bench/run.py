@@ -11,7 +11,8 @@ the environment:
   ``BENCH_DURATION`` (10 s per page), ``BENCH_WARMUP`` (2 s),
   ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (2 sync gunicorn workers),
   ``BENCH_TIMEOUT`` (10 s: wrk's request timeout and, on PostgreSQL, the
-  server's statement timeout).
+  server's statement timeout), ``BENCH_PAGES_TIMEOUT`` (60 s: the statement
+  timeout while counting each page's queries).
 
 Both servers (product and ceiling) run in their own process groups and are
 stopped whatever happens, Ctrl-C included.
@@ -47,9 +48,6 @@ GOAL_CONDITIONAL = 0.50
 GOAL_OTHER = 0.15
 MAX_QUERIES = 8
 MAX_WORKER_RSS_MB = 150
-# Counting queries fetches each page once; a page slower than this is
-# reported as unmeasurable rather than holding the run up for minutes.
-PAGES_STATEMENT_TIMEOUT = 60
 
 # wrk reports through this script: one JSON line with exact percentiles.
 WRK_REPORT = """
@@ -98,6 +96,9 @@ def bench_config(environ):
         "workers": _env_int(environ, "BENCH_WORKERS", 2),
         # wrk gives up on a request after this long; so does PostgreSQL.
         "timeout": _env_int(environ, "BENCH_TIMEOUT", 10),
+        # Counting queries fetches each page once; a page slower than this is
+        # reported as unmeasurable rather than holding the run up for minutes.
+        "pages_timeout": _env_int(environ, "BENCH_PAGES_TIMEOUT", 60),
         "cache": "redis" if environ.get("REDIS_URL") else "local memory (per worker)",
     }
 
@@ -347,7 +348,7 @@ def bench_run(environ):
     pages_file = BUILD / "bench-pages.json"
     _run(
         [*manage, "bench_pages", "--out", str(pages_file)],
-        env=server_environ(config, environ, statement_timeout=PAGES_STATEMENT_TIMEOUT),
+        env=server_environ(config, environ, statement_timeout=config["pages_timeout"]),
     )
     discovered = json.loads(pages_file.read_text())
     rows, notes = [], discovered["notes"]
@@ -357,7 +358,7 @@ def bench_run(environ):
         else:
             notes.append(
                 f"{row['page']}: not loaded, answered HTTP {row['status']} when counting "
-                f"queries (a statement over {PAGES_STATEMENT_TIMEOUT} s is stopped)"
+                f"queries (a statement over {config['pages_timeout']} s is stopped)"
             )
     if not rows:
         raise BenchError("No page to measure was found.")
@@ -385,7 +386,12 @@ def bench_run(environ):
         ceiling.wait_ready()
 
         def measure(url, headers=None):
-            return wrk_measure(wrk, url, headers=headers or {}, config=config, script=script)
+            result = wrk_measure(wrk, url, headers=headers or {}, config=config, script=script)
+            # wrk stops with requests still in flight and sync workers finish
+            # them anyway; wait them out so they do not slow the next page.
+            slowest = result["p99_ms"] / 1000 if result["p99_ms"] is not None else None
+            time.sleep(min(config["timeout"], slowest or config["timeout"]) + 0.5)
+            return result
 
         print(f"Measuring the ceiling and {len(rows)} pages, {config['duration']} s each.")
         ceiling_start = measure(ceiling.url + "/")

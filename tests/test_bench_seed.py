@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -102,7 +103,10 @@ def test_seeding_refuses_a_database_that_already_has_articles(bench_media):
 
 
 @pytest.mark.django_db
-def test_seed_command_refuses_a_database_not_named_for_the_benchmark():
+def test_seed_command_refuses_a_database_not_named_for_the_benchmark(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "newsroom")
+    monkeypatch.delenv("BENCH_ALLOW_DB", raising=False)
+
     with pytest.raises(CommandError, match="Refusing to put benchmark data"):
         call_command("seed_bench", "--articles", "3")
     assert not Article.objects.exists()
