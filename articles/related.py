@@ -38,6 +38,8 @@ RECENT_WEIGHT = 3
 THIS_YEAR_WEIGHT = 1
 RECENT_DAYS = 30
 THIS_YEAR_DAYS = 365
+# How many of the newest articles sharing each kind of link are scored.
+POOL_PER_LINK = 200
 
 
 @dataclass(frozen=True)
@@ -70,17 +72,16 @@ def _first_subquery(queryset, field):
 def _source_links(article):
     """What the article is about, read with four small queries."""
     agreements = {a.pk: a for a in article.agreements.all()}
+    # Subqueries rather than joins: an OR across two joins makes PostgreSQL
+    # scan every institution-article pair.
+    linked = Article.institutions.through.objects.filter(article=article)
     institutions = list(
-        Institution.objects.filter(Q(articles=article) | Q(parent__articles=article))
-        .annotate(
-            direct=Exists(
-                Article.institutions.through.objects.filter(
-                    article=article, institution=OuterRef("pk")
-                )
-            )
+        Institution.objects.filter(
+            Q(pk__in=linked.values("institution_id"))
+            | Q(parent__in=linked.values("institution_id"))
         )
+        .annotate(direct=Exists(linked.filter(institution=OuterRef("pk"))))
         .select_related("parent__parent")
-        .distinct()
     )
     direct = {i.pk: i for i in institutions if i.direct}
     # A relative is remembered with the institution that brought it in, so
@@ -95,13 +96,59 @@ def _source_links(article):
             family[institution.pk] = (institution, "child", direct[institution.parent_id])
     people = {
         p.pk: p
-        for p in Person.objects.filter(Q(articles=article) | Q(quotes__article=article)).distinct()
+        for p in Person.objects.filter(
+            Q(pk__in=Article.people.through.objects.filter(article=article).values("person_id"))
+            | Q(pk__in=Quote.objects.filter(article=article).values("person_id"))
+        )
     }
     tags = {t.pk: t for t in article.tags.all()}
     return agreements, direct, family, people, tags
 
 
-def _scored_candidates(article, *, exclude, agreements, direct, family, people, tags, now):
+def _candidate_pool(article, *, agreements, direct, family, people, tags, size, now):
+    """Which articles are worth scoring: a bounded set, however large the newsroom.
+
+    The newest ``POOL_PER_LINK`` articles sharing each kind of link, plus the
+    newest ``size`` in the section and on the site (the fallback when links
+    are few). Lookups go through the link tables' indexes; the publication
+    rule itself is applied by the caller's ``published()`` query, the
+    ``published_at`` test here only keeps scheduled stories from taking room.
+    """
+    linked = []
+    if agreements:
+        linked.append(
+            (Article.agreements.through.objects.filter(agreement_id__in=agreements), "article")
+        )
+    if direct or family:
+        linked.append(
+            (
+                Article.institutions.through.objects.filter(institution_id__in=[*direct, *family]),
+                "article",
+            )
+        )
+    if people:
+        linked.append((Article.people.through.objects.filter(person_id__in=people), "article"))
+        linked.append((Quote.objects.filter(person_id__in=people), "article"))
+    if tags:
+        linked.append((TaggedArticle.objects.filter(tag_id__in=tags), "content_object"))
+    newest = Article.objects.published(now=now).order_by("-published_at", "-pk").values("pk")
+    parts = [newest[:size], newest.filter(section_id=article.section_id)[:size]]
+    for links, field in linked:
+        parts.append(
+            links.filter(**{f"{field}__published_at__lte": now})
+            .order_by(f"-{field}__published_at")
+            .values(f"{field}_id")[:POOL_PER_LINK]
+        )
+    # One UNION rather than ORed IN tests: PostgreSQL then estimates the pool's
+    # size from the LIMITs instead of assuming every article, which would
+    # make it JIT-compile the query at a cost of most of a second.
+    # Each sliced part sits in an IN test of its own because SQLite refuses
+    # LIMIT directly inside a compound statement.
+    wrapped = [Article.objects.filter(pk__in=part).values("pk") for part in parts]
+    return Q(pk__in=wrapped[0].union(*wrapped[1:], all=True))
+
+
+def _scored_candidates(article, *, exclude, agreements, direct, family, people, tags, now, limit):
     zero = Value(0, output_field=IntegerField())
     through_agreements = Article.agreements.through.objects.filter(article=OuterRef("pk"))
     through_institutions = Article.institutions.through.objects.filter(article=OuterRef("pk"))
@@ -164,6 +211,18 @@ def _scored_candidates(article, *, exclude, agreements, direct, family, people, 
     )
     return (
         Article.objects.published(now=now)
+        .filter(
+            _candidate_pool(
+                article,
+                agreements=agreements,
+                direct=direct,
+                family=family,
+                people=people,
+                tags=tags,
+                size=limit + len(exclude) + 1,
+                now=now,
+            )
+        )
         .exclude(pk__in=[article.pk, *exclude])
         .select_related("section")
         .annotate(**annotations)
@@ -221,6 +280,11 @@ def related_articles_for(article, *, limit=6, now=None):
     Articles sharing nothing still rank by section and date, which fills the
     list from the latest news when the article has few links.
 
+    Only a bounded pool is scored: the 200 newest articles sharing each kind
+    of link (found through the link tables' indexes) and the newest in the
+    section and on the site, so the work per call stays flat as the archive
+    grows; an older story sharing only a very common tag may be passed over.
+
     Seven queries whatever the newsroom's size: the curated picks, the
     article's agreements, institutions, people and tags (reused from a
     prefetch where the caller made one) and the scored candidates.
@@ -252,6 +316,7 @@ def related_articles_for(article, *, limit=6, now=None):
         people=people,
         tags=tags,
         now=now,
+        limit=remaining,
     )[:remaining]
     for candidate in candidates:
         suggestions.append(
