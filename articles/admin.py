@@ -155,11 +155,18 @@ def current_snapshot(obj):
     return snapshot
 
 
-def snapshot_compare(model, left, right):
-    """Rows for the side-by-side page: label, left, right, changed."""
+def snapshot_compare(model, left, right, *, child_labels=None):
+    """Rows for the side-by-side page: label, left, right, changed.
+
+    Fields editors cannot edit (stored image sizes, timestamps, the feed id)
+    are left out: the revision header already says who saved and when.
+    """
     rows = []
+    child_labels = child_labels or {}
     for name, left_value in left["values"].items():
         field = model._meta.get_field(name)
+        if not field.editable:
+            continue
         right_value = right["values"].get(name)
         rows.append(
             {
@@ -174,7 +181,7 @@ def snapshot_compare(model, left, right):
         left_rows, right_rows = left["children"][name], right["children"][name]
         rows.append(
             {
-                "label": child_model._meta.verbose_name_plural,
+                "label": child_labels.get(name, child_model._meta.verbose_name_plural),
                 "is_list": True,
                 "left_list": left_rows,
                 "right_list": right_rows,
@@ -310,6 +317,7 @@ class RevisionAdminMixin:
 
     object_history_template = "admin/newsroom/object_history.html"
     compare_template = "admin/newsroom/revision_compare.html"
+    compare_child_labels = {}
     history_latest_first = True
 
     def get_urls(self):
@@ -385,7 +393,9 @@ class RevisionAdminMixin:
             "title": gettext("Compare versions of %s") % obj,
             "left_label": left_label,
             "right_label": right_label,
-            "rows": snapshot_compare(self.model, left, right),
+            "rows": snapshot_compare(
+                self.model, left, right, child_labels=self.compare_child_labels
+            ),
             "restore_version": left_version if right_key == "current" else None,
             "can_restore": self.has_change_permission(request, obj),
             "lock_version": getattr(obj, "version", None),
@@ -638,6 +648,10 @@ class ArticleAdmin(NewsroomVersionAdmin):
     ]
     inlines = [BylineInline, QuoteInline, RelatedArticleInline]
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
+    compare_child_labels = {
+        "tagged_items": _("tags"),
+        "curated_links": _("curated related articles"),
+    }
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "section", "standfirst", "body", "tags"]}),

@@ -98,9 +98,10 @@ def test_compare_shows_changed_fields_quotes_and_tags_side_by_side(editor_client
     assert rows["headline"]["changed"]
     assert (rows["headline"]["left"], rows["headline"]["right"]) == ("Trial begins", "Trial halted")
     assert not rows["standfirst"]["changed"]
-    assert rows["tagged articles"]["changed"]
-    assert any("vaccines" in line for line in rows["tagged articles"]["left_list"])
-    assert any("policy" in line for line in rows["tagged articles"]["right_list"])
+    assert "updated" not in rows and "permanent identifier" not in rows
+    assert rows["tags"]["changed"]
+    assert any("vaccines" in line for line in rows["tags"]["left_list"])
+    assert any("policy" in line for line in rows["tags"]["right_list"])
     assert not rows["quotes"]["changed"]
     assert "We are ready." in rows["quotes"]["left_list"][0]
 
