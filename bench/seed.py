@@ -61,6 +61,7 @@ STAFF_WRITERS = 20
 # seventeen years, roughly the archive of a busy university news office.
 STORY_INTERVAL = datetime.timedelta(minutes=90)
 RARE_WORD_STORIES = 5
+SENTENCES = 4000
 
 # The institution whose description records what was seeded; written last,
 # so an interrupted seeding is never mistaken for a finished one.
@@ -116,15 +117,27 @@ def _sentence(words, length):
     return text[0].upper() + text[1:] + "."
 
 
-def _paragraph(rng, *, topic, size):
-    words = rng.choices(vocab.WORDS, k=size)
-    words[rng.randrange(size)] = topic
-    sentences, start = [], 0
-    while start < size:
+def _sentence_pool(rng, count=SENTENCES):
+    """(sentence, word count) pairs that bodies are assembled from.
+
+    Drawing whole sentences rather than 600 single words per story is what
+    keeps planning 100,000 bodies to a couple of minutes.
+    """
+    pool = []
+    for _ in range(count):
         length = rng.randint(8, 16)
-        sentences.append(_sentence(words[start:], length))
-        start += length
-    return " ".join(sentences)
+        pool.append((_sentence(rng.choices(vocab.WORDS, k=length), length), length))
+    return pool
+
+
+def _paragraph(rng, *, sentences, topic, size):
+    """About ``size`` words of sentences, opening on the story's topic."""
+    chosen, words = [topic.capitalize()], 1
+    while words < size:
+        sentence, length = sentences[rng.randrange(len(sentences))]
+        chosen.append(sentence if len(chosen) > 1 else sentence[0].lower() + sentence[1:])
+        words += length
+    return " ".join(chosen)
 
 
 def _title_on(positions, date):
@@ -151,6 +164,7 @@ class _Pools:
         self.institution_weights = _zipf_cumulative(len(self.institutions))
         self.people_weights = _zipf_cumulative(len(self.people))
         self.tag_weights = _zipf_cumulative(len(self.tags), exponent=0.7)
+        self.sentences = _sentence_pool(rng)
         self.topic_tags = {
             topic: [tag for tag in self.tags if tag.name.startswith(topic)]
             for topic in vocab.TOPICS
@@ -376,7 +390,10 @@ def _article_plan(rng, index, *, pools, anchor, articles):
         published_at = anchor + datetime.timedelta(days=1 + index % 20)
     elif index % 263 == 19:
         embargo_until = anchor + datetime.timedelta(days=2)
-    paragraphs = [_paragraph(rng, topic=topic, size=rng.randint(70, 80)) for _ in range(8)]
+    paragraphs = [
+        _paragraph(rng, sentences=pools.sentences, topic=topic, size=rng.randint(64, 74))
+        for _ in range(8)
+    ]
     if index in _rare_indexes(articles):
         paragraphs[4] += f" The {vocab.RARE_WORD} model of limb regeneration guided the work."
     quote_date = timezone.localtime(published_at or anchor).date()
