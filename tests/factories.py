@@ -62,8 +62,10 @@ def make_person(**overrides):
 def make_position(**overrides):
     fields = {"title": "Dean", "started_on": datetime.date(2020, 1, 1)}
     fields.update(overrides)
-    fields.setdefault("person", make_person())
-    fields.setdefault("institution", make_institution())
+    if "person" not in fields:
+        fields["person"] = make_person()
+    if "institution" not in fields:
+        fields["institution"] = make_institution()
     return Position.objects.create(**fields)
 
 
@@ -84,8 +86,10 @@ def make_agreement(*, parties=(), **overrides):
 def make_quote(**overrides):
     fields = {"text": "We are delighted."}
     fields.update(overrides)
-    fields.setdefault("article", make_article())
-    fields.setdefault("person", make_person())
+    if "article" not in fields:
+        fields["article"] = make_article()
+    if "person" not in fields:
+        fields["person"] = make_person()
     return Quote.objects.create(**fields)
 
 
