@@ -19,6 +19,8 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 from reversion.revisions import _get_options
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
 from articles import previews, workflow
 from articles.locking import LockedModelForm, OptimisticLockAdminMixin, describe_moment
@@ -923,3 +925,84 @@ class ArticleStatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def tags_merge(*, tags, user):
+    """Fold ``tags`` into the most used of them; return (kept tag, stories moved).
+
+    Each story that changes gets a revision, so the merge can be undone story
+    by story from its history.
+    """
+    tags = sorted(tags, key=lambda t: (-t.articles_count, t.name.lower()))
+    keep, others = tags[0], tags[1:]
+    moved = set()
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(
+            gettext("Tags merged into “%(tag)s”: %(others)s.")
+            % {"tag": keep.name, "others": ", ".join(t.name for t in others)}
+        )
+        for row in TaggedArticle.objects.filter(tag__in=others).select_related("content_object"):
+            if not TaggedArticle.objects.filter(
+                content_object=row.content_object_id, tag=keep
+            ).exists():
+                TaggedArticle.objects.create(content_object_id=row.content_object_id, tag=keep)
+            moved.add(row.content_object)
+        Tag.objects.filter(pk__in=[t.pk for t in others]).delete()
+        for article in moved:
+            reversion.add_to_revision(article)
+    return keep, len(moved)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """Tags as our stories use them, through TaggedArticle.
+
+    taggit's own admin shows and merges its generic TaggedItem rows, which
+    this project does not use; its merge would leave every story on the old
+    tag. This one counts and merges the rows our stories really have.
+    """
+
+    inlines = []
+    list_display = ["name", "slug", "articles_count"]
+    actions = ["merge_selected"]
+
+    def get_urls(self):
+        # Skip taggit's merge-tags page: it works on the generic table only.
+        return admin.ModelAdmin.get_urls(self)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(articles_count=models.Count("articles_taggedarticle_items"))
+        )
+
+    @admin.display(description=_("stories"), ordering="articles_count")
+    def articles_count(self, obj):
+        return obj.articles_count
+
+    @admin.action(
+        description=_("Merge selected tags into the most used of them"), permissions=["delete"]
+    )
+    def merge_selected(self, request, queryset):
+        tags = list(queryset)
+        if len(tags) < 2:
+            self.message_user(
+                request, gettext("Select at least two tags to merge."), messages.WARNING
+            )
+            return
+        keep, moved = tags_merge(tags=tags, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Merged into “%(tag)s”; %(count)d story now carries it.",
+                "Merged into “%(tag)s”; %(count)d stories now carry it.",
+                moved,
+            )
+            % {"tag": keep.name, "count": moved},
+            messages.SUCCESS,
+        )

@@ -111,3 +111,44 @@ def test_change_form_names_the_newsroom_time_zone(client, db):
     local = timezone.localtime(article.published_at)
     assert f"Scheduled for {local:%Y-%m-%d %H:%M} Asia/Seoul (KST)" in text
     assert "Embargoed until" in text
+
+
+def test_merge_tags_action_moves_every_story_to_the_most_used_tag(client, db):
+    from reversion.models import Version
+    from taggit.models import Tag
+
+    first = make_article(tags=["Vaccines", "vaccine"])
+    second = make_article(tags=["Vaccines"])
+    third = make_article(tags=["vaccine", "trials"])
+    make_article(tags=["Vaccines"])  # the most used spelling wins
+    client.force_login(make_staff("Editor"))
+    chosen = Tag.objects.filter(name__in=["Vaccines", "vaccine"])
+    response = client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge_selected", "_selected_action": [t.pk for t in chosen]},
+        follow=True,
+    )
+    notes = " ".join(str(m) for m in response.context["messages"])
+    assert "Merged into “Vaccines”" in notes
+    assert not Tag.objects.filter(name="vaccine").exists()
+    assert sorted(first.tags.names()) == ["Vaccines"]
+    assert sorted(second.tags.names()) == ["Vaccines"]
+    assert sorted(third.tags.names()) == ["Vaccines", "trials"]
+    assert Version.objects.get_for_object(third).count() == 1
+
+
+def test_merge_tags_needs_two_and_writers_cannot(client, db):
+    from taggit.models import Tag
+
+    make_article(tags=["alone", "other"])
+    client.force_login(make_staff("Editor"))
+    url = reverse("admin:taggit_tag_changelist")
+    one = Tag.objects.get(name="alone")
+    response = client.post(
+        url, {"action": "merge_selected", "_selected_action": [one.pk]}, follow=True
+    )
+    assert "at least two" in " ".join(str(m) for m in response.context["messages"])
+    client.force_login(make_staff("Writer"))
+    both = [t.pk for t in Tag.objects.all()]
+    client.post(url, {"action": "merge_selected", "_selected_action": both})
+    assert Tag.objects.count() == 2
