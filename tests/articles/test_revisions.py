@@ -215,3 +215,27 @@ def test_deleted_person_is_recovered_from_the_history(editor_client, db):
     response = editor_client.post(url, admin_form_data(page))
     assert response.status_code == 302
     assert Person.objects.get(pk=person_pk).name == "Kang Min-su"
+
+
+def test_restore_brings_back_bylines_linked_records_and_curated_links(editor_client, story):
+    from articles.models import Byline, RelatedArticle
+    from tests.factories import make_institution
+
+    author, institution, further = make_person(), make_institution(), make_article()
+    Byline.objects.create(article=story, person=author)
+    RelatedArticle.objects.create(article=story, related=further)
+    story.institutions.add(institution)
+    story.people.add(author)
+    with reversion.create_revision():
+        story.save()
+    saved = _versions(story)[-1]
+    story.bylines.all().delete()
+    story.curated_links.all().delete()
+    story.institutions.clear()
+    story.people.clear()
+
+    assert _restore(editor_client, story, saved).status_code == 302
+    assert list(story.bylines.values_list("person", flat=True)) == [author.pk]
+    assert list(story.curated_links.values_list("related", flat=True)) == [further.pk]
+    assert list(story.institutions.all()) == [institution]
+    assert list(story.people.all()) == [author]
