@@ -185,4 +185,15 @@ def test_crawling_every_link_from_the_front_page_finds_no_hidden_story(client, n
             if path.startswith(("/admin/", "/static/", "/media/")) or path in seen:
                 continue
             queue.append(path)
-    assert len(seen) > 20  # the crawl really went through the site
+    # The crawl really went through the site: every page type was reached.
+    expected = {article.get_absolute_url() for article in newsroom["public"]}
+    expected |= {institution.get_absolute_url() for institution in newsroom["institutions"]}
+    expected |= {
+        newsroom["section"].get_absolute_url(),
+        newsroom["person"].get_absolute_url(),
+        newsroom["agreement"].get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "zebrafish"}),
+        reverse("articles:index"),
+    }
+    assert expected <= seen, expected - seen
+    assert any(path.startswith("/news/20") and path.count("/") == 4 for path in seen)

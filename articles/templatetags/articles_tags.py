@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -67,6 +68,41 @@ def _organization_ref(institution):
     }
 
 
+def share_images(article):
+    """Absolute lead image addresses for sharing and structured data, largest first.
+
+    The JPEG renditions carry no camera metadata (GPS position included), so
+    they are preferred; the uploaded original is named only until they exist.
+    Reads fields on the article only: no query, no storage access.
+    """
+    jpegs = [item for item in article.lead_image_renditions or [] if item["format"] == "jpg"]
+    if jpegs:
+        return [
+            {
+                "url": absolute(default_storage.url(item["name"])),
+                "width": item["width"],
+                "height": item["height"],
+            }
+            for item in sorted(jpegs, key=lambda item: item["width"], reverse=True)
+        ]
+    if article.lead_image:
+        return [
+            {
+                "url": absolute(article.lead_image.url),
+                "width": article.lead_image_width,
+                "height": article.lead_image_height,
+            }
+        ]
+    return []
+
+
+@register.simple_tag
+def share_image(article):
+    """The largest shareable lead image as ``{url, width, height}``, or None."""
+    images = share_images(article)
+    return images[0] if images else None
+
+
 @register.simple_tag
 def absolute_url(path):
     return absolute(str(path))
@@ -107,8 +143,9 @@ def article_jsonld(context, article):
         "articleSection": article.section.name,
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
-    if article.lead_image:
-        data["image"] = [absolute(article.lead_image.url)]
+    images = share_images(article)
+    if images:
+        data["image"] = [image["url"] for image in images[:3]]
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords

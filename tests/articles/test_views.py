@@ -1,4 +1,6 @@
 import datetime
+import json
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -9,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertTempl
 
 from articles.models import ArticleStatus, Byline, RelatedArticle
 from tests.factories import (
+    image_upload,
     make_agreement,
     make_article,
     make_institution,
@@ -394,3 +397,43 @@ def test_article_page_has_canonical_open_graph_and_twitter_tags(client, settings
     assertContains(response, '<meta property="og:title" content="Sharing test">')
     assertContains(response, '<meta name="twitter:card" content="summary">')
     assertContains(response, '<meta name="description" content="Shared widely.">')
+
+
+def test_article_lead_image_has_caption_credit_and_metadata_free_share_image(client, settings):
+    settings.SITE_URL = "https://news.example.ac.kr"
+    article = make_article(
+        lead_image=image_upload(size=(1000, 600)),
+        lead_image_alt="Two deans shake hands",
+        lead_image_caption="The signing in Seoul.",
+        lead_image_credit="Kim Photographer",
+    )
+    article.refresh_from_db()
+
+    response = client.get(article.get_absolute_url())
+    body = response.content.decode()
+
+    assertContains(response, 'alt="Two deans shake hands"')
+    assertContains(response, 'loading="eager"')
+    assertContains(response, "The signing in Seoul.")
+    assertContains(response, "Photo: Kim Photographer")
+    # Shared images are the stripped renditions, never the uploaded original.
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)">', body).group(1)
+    assert og_image.startswith("https://news.example.ac.kr/media/renditions/")
+    assert og_image.endswith(".jpg")
+    assert article.lead_image.name not in og_image
+    assertContains(response, '<meta property="og:image:width" content="1000">')
+    assertContains(response, '<meta name="twitter:card" content="summary_large_image">')
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', body).group(1)
+    )
+    assert data["image"][0] == og_image
+
+
+def test_list_cards_lazy_load_their_images(client):
+    make_article(lead_image=image_upload(size=(900, 500)), lead_image_alt="A lab")
+
+    response = client.get(reverse("articles:index"))
+
+    assertContains(response, 'alt="A lab"')
+    assertContains(response, 'loading="lazy"')
+    assertNotContains(response, 'loading="eager"')
