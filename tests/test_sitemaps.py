@@ -172,3 +172,12 @@ def test_news_sitemap_escapes_headlines(client):
     tree = _parse(client.get(reverse("articles:news-sitemap")))
 
     assert tree.findtext("s:url/news:news/news:title", namespaces=NS) == "Lab & clinic <together>"
+
+
+def test_sitemaps_answer_head_and_refuse_post(client, site):
+    for url in ["/sitemap.xml", reverse("articles:news-sitemap"), "/robots.txt"]:
+        head = client.head(url)
+        assert head.status_code == 200, url
+        assert head.content == b""
+    assert client.post(reverse("articles:news-sitemap")).status_code == 405
+    assert client.post("/robots.txt").status_code == 405
