@@ -643,6 +643,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
         "lead_image_preview",
         "schedule_summary",
         "status_history",
+        "old_addresses",
         "created_at",
         "updated_at",
         "created_by",
@@ -666,6 +667,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
                     "embargo_until",
                     "schedule_summary",
                     "status_history",
+                    "old_addresses",
                 ],
                 "description": format_lazy(
                     _(
@@ -815,6 +817,30 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 ),
             ),
         )
+
+    @admin.display(description=_("old addresses (redirect here)"))
+    def old_addresses(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        old = list(obj.old_urls.all()[:20])
+        if not old:
+            return _("None: the address has not changed.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((str(u),) for u in old))
+        )
+
+    # Recovering a deleted story re-creates it as it was, perhaps published:
+    # an editor's decision, whatever reversion's add-permission check allows.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.user_can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.user_can_publish(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     # Saving.
 

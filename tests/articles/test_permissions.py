@@ -240,3 +240,27 @@ def test_writer_status_choices_stop_before_published(client, staff):
     form = client.get(change_url(article)).context["adminform"].form
     assert [value for value, _label in form.fields["status"].choices] == ["draft", "review"]
     assert "published_at" not in form.fields and "embargo_until" not in form.fields
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("Writer", False), ("Editor", True), ("Administrator", True)]
+)
+def test_only_editors_recover_deleted_stories(client, staff, role, allowed):
+    import reversion
+    from reversion.models import Version
+
+    staff(role)
+    article = make_article(headline="Deleted by mistake")
+    with reversion.create_revision():
+        article.save()
+    article.delete()
+    version = Version.objects.get_deleted(Article).get()
+    assert client.get(reverse("admin:articles_article_recoverlist")).status_code == (
+        200 if allowed else 403
+    )
+    url = reverse("admin:articles_article_recover", args=[version.pk])
+    page = client.get(url)
+    assert page.status_code == (200 if allowed else 403)
+    if allowed:
+        assert client.post(url, admin_form_data(page)).status_code == 302
+    assert Article.objects.filter(headline="Deleted by mistake").exists() is allowed

@@ -85,6 +85,7 @@ def test_slug_corrected_in_the_admin_redirects_and_keeps_the_feed_guid(client):
         client.post(url, admin_form_data(client.get(url), slug="typo-in-slug")).status_code == 302
     )
     article.refresh_from_db()
+    assert old in client.get(url).content.decode()  # listed under "old addresses"
     client.logout()
     response = client.get(old)
     assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
