@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -556,3 +557,30 @@ def article_renditions_keep(sender, instance, raw, **kwargs):
         article_renditions_make(instance)
     except RenditionError:
         logger.exception("Lead image renditions failed for article %s", instance.pk)
+
+
+class ArticleSearchDocument(models.Model):
+    """An article's weighted full-text document, kept current by PostgreSQL.
+
+    A trigger on the article table (migration 0006) rewrites the row whenever
+    the headline, standfirst or body change, including through bulk inserts
+    and queryset updates that skip ``save()``. A table of its own so that
+    ordinary article queries never carry the vector. SQLite leaves it empty.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+        editable=False,
+    )
+    vector = SearchVectorField(_("search vector"), editable=False)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.article_id)

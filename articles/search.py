@@ -5,14 +5,13 @@ with full-text search: headline weighted A, standfirst B, body C, each parsed
 twice, once with the ``english`` configuration (stemming: "signs" finds
 "signed") and once with ``simple`` (no stemming, so Korean words and names
 survive as written). Korean attaches particles to nouns ("연세대학교와"), so
-every typed word is also tried as a prefix in the ``simple`` vector.
+every Korean word typed is also tried as a prefix in the ``simple`` vector.
 
-The index is a functional GIN index on exactly that vector expression
-(migration ``0004_search_and_renditions``, PostgreSQL only). A functional
-index needs no stored column, no trigger and no signal: it cannot fall out of
-date, and SQLite never sees it. Changing ``article_search_vector`` means
-adding a migration that rebuilds the index with the new expression; a test
-checks with EXPLAIN that queries still use it.
+The vectors live in ``ArticleSearchDocument``, one row per article, written
+by a database trigger (migration 0006) whenever the text changes, however
+it changes, and indexed with GIN. A stored vector rather than an index on
+an expression because ranking needs the vector of every match: recomputing
+it from the body made a common word take seconds on 10,000 articles.
 
 Names are matched apart from the text, against the people and institution
 tables (names, short names, Korean names, aliases), so a story about KAIST
@@ -28,32 +27,25 @@ linked person or institution); headline matches come first, then the newest.
 import html
 import re
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.db.models.query import ModelIterable
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Quote
+from articles.models import Article, ArticleSearchDocument, Quote
 from institutions.models import Institution, Person
 
 MAX_QUERY_LENGTH = 200
@@ -67,18 +59,6 @@ _START, _STOP = "\ue000", "\ue001"
 NAME_MATCH_BONUS = 0.5
 _TAG = re.compile(r"<[^>]*>")
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
-
-
-def article_search_vector():
-    """The weighted document every PostgreSQL search and the GIN index share."""
-    return (
-        SearchVector("headline", config="english", weight="A")
-        + SearchVector("headline", config="simple", weight="A")
-        + SearchVector("standfirst", config="english", weight="B")
-        + SearchVector("standfirst", config="simple", weight="B")
-        + SearchVector("body", config="english", weight="C")
-        + SearchVector("body", config="simple", weight="C")
-    )
 
 
 def search_text_clean(query):
@@ -108,24 +88,25 @@ def _people_named(text):
     return Person.objects.filter(Q(name__icontains=text) | Q(korean_name__icontains=text))
 
 
-def _names_match(text):
-    """A condition true for articles about or quoting someone the text names.
+def _named_article_ids(text):
+    """Ids of articles about or quoting someone the text names, or None.
 
-    Articles about an institution's sub-units count, as on its own page.
+    Articles about an institution's sub-units count, as on its own page. A
+    UNION of index lookups in the link tables, used as one IN test, so the
+    cost follows the number of links rather than the number of articles.
     """
     if len(text) < 2:
         return None
     institutions = _institutions_named(text).values("pk")
     people = _people_named(text).values("pk")
-    linked = Article.institutions.through.objects.filter(article=OuterRef("pk"))
-    return (
-        Q(Exists(linked.filter(institution__in=institutions)))
-        | Q(Exists(linked.filter(institution__parent__in=institutions)))
-        | Q(
-            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person__in=people))
-        )
-        | Q(Exists(Quote.objects.filter(article=OuterRef("pk"), person__in=people)))
-    )
+    about = Article.institutions.through.objects
+    parts = [
+        about.filter(institution__in=institutions).values("article_id"),
+        about.filter(institution__parent__in=institutions).values("article_id"),
+        Article.people.through.objects.filter(person__in=people).values("article_id"),
+        Quote.objects.filter(person__in=people).values("article_id"),
+    ]
+    return parts[0].union(*parts[1:])
 
 
 def _marked(text, pattern):
@@ -210,16 +191,20 @@ def _postgres_search(text):
     words = _words(text)
     query = SearchQuery(text, search_type="websearch", config="english")
     if words:
-        prefixes = " & ".join(f"'{word}':*" for word in words)
-        query |= SearchQuery(prefixes, search_type="raw", config="simple")
-    matching = Article.objects.annotate(document=article_search_vector()).filter(document=query)
-    condition = Q(pk__in=matching.values("pk"))
-    names = _names_match(text)
+        # Words outside ASCII (Korean) match as prefixes, to get past the
+        # particles; English words match exactly here, the english query
+        # above having handled their other forms. Prefix scans are slow on
+        # GIN, so they are kept to the words that need them.
+        terms = " & ".join(f"'{word}'" + ("" if word.isascii() else ":*") for word in words)
+        query |= SearchQuery(terms, search_type="raw", config="simple")
+    matching = ArticleSearchDocument.objects.filter(vector=query).values("article_id")
+    condition = Q(pk__in=matching)
+    names = _named_article_ids(text)
     name_bonus = Value(0.0, output_field=FloatField())
     if names is not None:
-        condition |= names
+        condition |= Q(pk__in=names)
         name_bonus = Case(
-            When(names, then=Value(NAME_MATCH_BONUS)),
+            When(pk__in=names, then=Value(NAME_MATCH_BONUS)),
             default=Value(0.0),
             output_field=FloatField(),
         )
@@ -236,7 +221,7 @@ def _postgres_search(text):
         .filter(condition)
         .select_related("section")
         .annotate(
-            rank=SearchRank(article_search_vector(), query) + name_bonus,
+            rank=Coalesce(SearchRank(F("search_document__vector"), query), 0.0) + name_bonus,
             snippet_raw=SearchHeadline(
                 Concat(F("standfirst"), Value(" "), plain_body, output_field=TextField()),
                 query,
@@ -257,9 +242,9 @@ def _simple_search(text):
         condition &= (
             Q(headline__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
         )
-    names = _names_match(text)
+    names = _named_article_ids(text)
     if names is not None:
-        condition |= names
+        condition |= Q(pk__in=names)
     headline_hit = Q()
     for term in text.split()[:MAX_TERMS]:
         headline_hit |= Q(headline__icontains=term)

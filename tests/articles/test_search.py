@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, Quote
+from articles.models import Article, ArticleSearchDocument, ArticleStatus, Quote
 from articles.search import (
     MAX_QUERY_LENGTH,
     search_articles,
@@ -252,10 +253,38 @@ def test_search_on_postgres_finds_korean_words_with_particles_by_their_stem():
 @postgres_only
 def test_search_on_postgres_can_use_the_gin_index():
     make_article(headline="Indexed story")
-    query = search_articles("indexed")
-    inner = Article.objects.filter(pk__in=query.values("pk"))
+    documents = ArticleSearchDocument.objects.filter(
+        pk__in=search_articles("indexed").values("pk")
+    ).filter(vector=SearchQuery("indexed", config="english"))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = inner.explain()
+        plan = documents.explain()
 
-    assert "article_search_gin" in plan
+    assert "article_search_doc_gin" in plan
+
+
+@postgres_only
+def test_search_document_follows_every_kind_of_change():
+    article = make_article(headline="Original words", body="<p>First body.</p>")
+    assert _headlines("original") == ["Original words"]
+
+    Article.objects.filter(pk=article.pk).update(headline="Replacement words")
+    assert _headlines("original") == []
+    assert _headlines("replacement") == ["Replacement words"]
+
+    Article.objects.bulk_create(
+        [
+            Article(
+                headline="Bulk story",
+                slug="bulk-story",
+                section=article.section,
+                body="<p>Loaded in bulk.</p>",
+                status=ArticleStatus.PUBLISHED,
+                published_at=_ago(1),
+            )
+        ]
+    )
+    assert _headlines("bulk") == ["Bulk story"]
+
+    article.delete()
+    assert not ArticleSearchDocument.objects.filter(pk=article.pk).exists()
