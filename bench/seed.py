@@ -519,11 +519,12 @@ def _batch_save(plans, *, saved_ids):
 
 @contextlib.contextmanager
 def _article_indexes_deferred(progress):
-    """On PostgreSQL, drop the article table's plain indexes and rebuild them after.
+    """On PostgreSQL, drop the plain indexes of the articles app's tables; rebuild after.
 
-    Building the full-text GIN index once over the finished table is many
-    times faster than updating it row by row during the inserts. Indexes
-    behind constraints (primary key, unique slug) stay.
+    Building an index once over a finished table is many times faster than
+    updating it row by row during the inserts, above all a full-text GIN
+    index (on the article table or on a search-document table a trigger
+    fills). Indexes behind constraints (primary keys, unique slugs) stay.
     """
     if connection.vendor != "postgresql":
         yield
@@ -534,13 +535,21 @@ def _article_indexes_deferred(progress):
             SELECT index_class.relname, pg_get_indexdef(pg_index.indexrelid)
             FROM pg_index
             JOIN pg_class AS index_class ON index_class.oid = pg_index.indexrelid
-            WHERE pg_index.indrelid = %s::regclass
+            JOIN pg_class AS table_class ON table_class.oid = pg_index.indrelid
+            WHERE table_class.relname = ANY(%s)
               AND NOT pg_index.indisprimary
               AND NOT EXISTS (
                   SELECT 1 FROM pg_constraint WHERE pg_constraint.conindid = pg_index.indexrelid
               )
             """,
-            [Article._meta.db_table],
+            [
+                [
+                    model._meta.db_table
+                    for model in apps.get_app_config("articles").get_models(
+                        include_auto_created=True
+                    )
+                ]
+            ],
         )
         deferred = cursor.fetchall()
         for name, _definition in deferred:

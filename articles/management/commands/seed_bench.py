@@ -57,7 +57,9 @@ class Command(BaseCommand):
 
     def _progress(self, done, total, stage):
         if stage == "indexes":
-            self.stderr.write(f"\n  building {total} article indexes (full-text search among them)")
+            self.stderr.write(
+                f"\n  building {total} indexes of the articles tables (full-text search among them)"
+            )
             return
         percent = 100 * done // total
         if sys.stderr.isatty():
