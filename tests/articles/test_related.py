@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.models import ArticleStatus, Quote, RelatedArticle
-from articles.related import related_articles_for
+from articles.models import Article, ArticleStatus, Quote, RelatedArticle
+from articles.related import _candidate_pool, _source_links, related_articles_for
 from tests.factories import (
     make_agreement,
     make_article,
@@ -224,3 +224,30 @@ def test_related_runs_a_fixed_number_of_queries(graph, django_assert_num_queries
 
     assert len(small) == 8
     assert len(large) == 30
+
+
+def test_related_scores_a_bounded_pool_per_kind_of_link(graph, monkeypatch):
+    for n in range(6):
+        make_article(headline=f"Tagged {n}", published_at=_ago(100 + n), tags=["immunology"])
+    monkeypatch.setattr("articles.related.POOL_PER_LINK", 3)
+    agreements, direct, family, people, tags = _source_links(graph["source"])
+
+    pool = Article.objects.filter(
+        _candidate_pool(
+            graph["source"],
+            agreements=agreements,
+            direct=direct,
+            family=family,
+            people=people,
+            tags=tags,
+            size=1,
+            now=timezone.now(),
+        )
+    )
+
+    headlines = set(pool.values_list("headline", flat=True))
+    # The three newest with the tag are the source, "Tag" and "Tagged 0".
+    assert {"Source", "Tag", "Tagged 0"} <= headlines
+    assert not {f"Tagged {n}" for n in range(1, 6)} & headlines
+    # Each kind of link has a pool of its own.
+    assert {"Agreement", "Institution", "Parent", "Person"} <= headlines
