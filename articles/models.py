@@ -3,10 +3,11 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,27 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+# Every public page lists the sections in its header. The list is cached and
+# forgotten whenever a section changes; the timeout bounds staleness where
+# each worker has its own (local-memory) cache.
+SECTION_NAVIGATION_CACHE_KEY = "articles:section-navigation"
+SECTION_NAVIGATION_TIMEOUT = 300
+
+
+def sections_for_navigation():
+    """All sections in navigation order, from the cache when it has them."""
+    sections = cache.get(SECTION_NAVIGATION_CACHE_KEY)
+    if sections is None:
+        sections = list(Section.objects.all())
+        cache.set(SECTION_NAVIGATION_CACHE_KEY, sections, SECTION_NAVIGATION_TIMEOUT)
+    return sections
+
+
+@receiver([post_save, post_delete], sender=Section, dispatch_uid="section-navigation-forget")
+def section_navigation_forget(**kwargs):
+    cache.delete(SECTION_NAVIGATION_CACHE_KEY)
 
 
 class ArticleStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -28,6 +29,7 @@ SEARCH_MAX_LENGTH = 200
 HOME_PER_SECTION = 3
 NEWS_SITEMAP_MAX = 1000
 UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=30)
+RELATED_CACHE_TIMEOUT = 600
 
 
 class ArticleViewMixin:
@@ -175,6 +177,36 @@ class SearchView(ArticleViewMixin, ListView):
         )
 
 
+def related_for_page(article, *, limit=6):
+    """Further reading for the article page, with the scoring cached briefly.
+
+    Scoring is the costliest step of the page, so its outcome (which stories,
+    with which reasons) is kept for ``RELATED_CACHE_TIMEOUT`` seconds, keyed
+    by the article's last change. The stories themselves are read again
+    through ``published()`` on every request: one withdrawn since never shows.
+    """
+    from articles.related import RelatedArticleSuggestion, related_articles_for
+
+    key = f"articles:related:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+    chosen = cache.get(key)
+    if chosen is None:
+        suggestions = related_articles_for(article, limit=limit)
+        cache.set(
+            key,
+            [(item.article.pk, item.reason, item.curated) for item in suggestions],
+            RELATED_CACHE_TIMEOUT,
+        )
+        return suggestions
+    public = (
+        Article.objects.published().select_related("section").in_bulk([pk for pk, *_ in chosen])
+    )
+    return [
+        RelatedArticleSuggestion(article=public[pk], reason=reason, curated=curated)
+        for pk, reason, curated in chosen
+        if pk in public
+    ]
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -224,15 +256,13 @@ class ArticleDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        from articles.related import related_articles_for
-
         context = super().get_context_data(**kwargs)
         article = self.object
         context["is_preview"] = not article.is_published()
         # Saving a story a minute after publishing is not news; a later edit is.
         if article.published_at and article.updated_at - article.published_at > UPDATE_NOTICE_AFTER:
             context["updated_at"] = article.updated_at
-        context["related"] = related_articles_for(article, limit=6)
+        context["related"] = related_for_page(article)
         return context
 
 

@@ -22,6 +22,27 @@ def _held_on(position, date):
     )
 
 
+def agreement_timeline(institution):
+    """The institution's agreements, oldest first, each with its partners.
+
+    One query over the party rows rather than agreements plus a prefetch:
+    every row brings its agreement and institution along.
+    """
+    rows = (
+        AgreementParty.objects.filter(
+            agreement__in=Agreement.objects.filter(parties=institution).values("pk")
+        )
+        .select_related("agreement", "institution__parent")
+        .order_by("agreement__signed_on", "agreement__title", "agreement_id", "order", "pk")
+    )
+    timeline = {}
+    for row in rows:
+        entry = timeline.setdefault(row.agreement_id, {"agreement": row.agreement, "partners": []})
+        if row.institution_id != institution.pk:
+            entry["partners"].append(row.institution)
+    return list(timeline.values())
+
+
 class InstitutionListView(ListView):
     queryset = Institution.objects.select_related("parent").order_by("name")
     context_object_name = "institutions"
@@ -51,14 +72,11 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
             .select_related("person")
             .order_by("person__name", "title")
         )
-        agreements = institution.agreements.prefetch_related(_parties()).order_by(
-            "signed_on", "title"
-        )
         return super().get_context_data(
             institution=institution,
             children=institution.children.order_by("name"),
             positions=people,
-            agreements=agreements,
+            agreements=agreement_timeline(institution),
             **kwargs,
         )
 

@@ -105,52 +105,61 @@ def _pages(data):
     }
 
 
-# Measured on SQLite and PostgreSQL alike. Every page pays one query for the
-# section navigation; list pages two for pagination (count and rows); pages
-# with the article sidebar two more (latest stories, month archive). The
-# article page spends eight of its own (the story and its six relations,
-# plus navigation) and four inside ``related_articles_for``; the institution
-# page walks its family tree one level per query (two levels here).
+# Measured on SQLite and PostgreSQL alike, in the steady state a live site is
+# in: the section navigation and the article's related-story scoring come
+# from the cache after the first request. List pages spend two queries on
+# pagination (count and rows), pages with the article sidebar two more
+# (latest stories, month archive). The article page reads the story and its
+# six relations (7) and re-reads the cached related stories through
+# ``published()`` (1); the institution page walks its family tree one level
+# per query (two levels here).
 EXPECTED = {
-    "home": 6,
-    "index": 5,
-    "index-page-2": 5,
-    "article": 12,
-    "section": 6,
-    "tag": 6,
-    "archive-year": 6,
-    "archive-month": 6,
-    "search": 5,
-    "institution-list": 3,
-    "institution": 10,
-    "person-list": 4,
-    "person": 6,
-    "agreement-list": 4,
-    "agreement": 6,
+    "home": 5,
+    "index": 4,
+    "index-page-2": 4,
+    "article": 8,
+    "section": 5,
+    "tag": 5,
+    "archive-year": 5,
+    "archive-month": 5,
+    "search": 4,
+    "institution-list": 2,
+    "institution": 8,
+    "person-list": 3,
+    "person": 5,
+    "agreement-list": 3,
+    "agreement": 5,
 }
+# The first view of an article scores its related stories: four queries
+# inside ``related_articles_for`` instead of the one re-read.
+ARTICLE_COLD = 11
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries.captured_queries)
 
 
 def test_each_page_type_runs_a_pinned_number_of_queries(client, big_newsroom):
-    measured = {}
-    for page, url in _pages(big_newsroom).items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        measured[page] = len(queries.captured_queries)
+    pages = _pages(big_newsroom)
+    client.get("/")  # caches the section navigation
+    cold_article = _count(client, pages["article"])
+    measured = {page: _count(client, url) for page, url in pages.items()}
 
+    assert cold_article == ARTICLE_COLD
     assert measured == EXPECTED
+    assert max(measured.values()) <= 8
 
 
 def test_query_counts_do_not_grow_with_more_data(client, big_newsroom):
     pages = _pages(big_newsroom)
 
     def measure():
-        counts = {}
-        for page, url in pages.items():
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            counts[page] = len(queries.captured_queries)
-        return counts
+        for url in pages.values():
+            client.get(url)  # warm the caches, as on a live site
+        return {page: _count(client, url) for page, url in pages.items()}
 
     before = measure()
     # Double the stories linked to every page's subject and measure again.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
-from articles.models import ArticleStatus, Byline, RelatedArticle
+from articles.models import ArticleStatus, Byline, RelatedArticle, sections_for_navigation
 from tests.factories import (
     image_upload,
     make_agreement,
@@ -437,3 +437,32 @@ def test_list_cards_lazy_load_their_images(client):
     assertContains(response, 'alt="A lab"')
     assertContains(response, 'loading="lazy"')
     assertNotContains(response, 'loading="eager"')
+
+
+def test_cached_related_articles_still_drop_a_story_withdrawn_since(client):
+    section = make_section()
+    article = make_article(section=section)
+    other = make_article(headline="Soon withdrawn", section=section)
+    url = article.get_absolute_url()
+    assertContains(client.get(url), "Soon withdrawn")  # scored and cached
+
+    other.status = ArticleStatus.DRAFT
+    other.save()
+    response = client.get(url)
+
+    assertNotContains(response, "Soon withdrawn")
+    assert other not in [item.article for item in response.context["related"]]
+
+
+def test_section_navigation_is_cached_and_refreshed_when_sections_change(
+    client, django_assert_num_queries
+):
+    make_section(name="Research")
+    client.get("/")  # fills the cache
+    with django_assert_num_queries(0):
+        assert [s.name for s in sections_for_navigation()] == ["Research"]
+
+    make_section(name="Campus life")
+    response = client.get("/")
+
+    assertContains(response, "Campus life")

@@ -64,7 +64,8 @@ def test_institution_page_shows_family_people_agreements_and_stories(client):
     assert response.context["institution"] == kaist
     assert list(response.context["children"]) == [school]
     assert [p.person for p in response.context["positions"]] == [dean]
-    assert list(response.context["agreements"]) == [early, later]  # a timeline, oldest first
+    # A timeline, oldest first.
+    assert [item["agreement"] for item in response.context["agreements"]] == [early, later]
     assert set(response.context["articles"]) == {about_child, about_parent}
     assertContains(response, "with Yonsei")
     assertNotContains(response, "Draft about KAIST")
