@@ -529,7 +529,19 @@ class ArticleURL(models.Model):
         indexes = [models.Index(fields=["slug"], name="article_url_slug")]
 
     def __str__(self):
-        return f"/news/{self.date:%Y/%m/%d}/{self.slug}/"
+        return self.old_path()
+
+    def old_path(self):
+        """The retired address exactly as the detail URL pattern spells it."""
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": self.date.year,
+                "month": self.date.month,
+                "day": self.date.day,
+                "slug": self.slug,
+            },
+        )
 
 
 def article_public_date(article):

@@ -1,7 +1,7 @@
 """Signed, expiring, revocable preview links to stories that are not public.
 
 The token is a PreviewLink id signed with the secret key and a salt of its
-own, so a token cannot be forged or reused for anything else; the row makes
+own (no timestamp: the row holds the expiry), so a token cannot be forged or reused for anything else; the row makes
 the link revocable and gives it the expiry the editor chose.
 """
 
@@ -42,8 +42,14 @@ def preview_link_create(*, article, user, recipient, expires_at=None):
     )
 
 
+def _signer():
+    # No timestamp in the token: the row holds the expiry, and the same link
+    # should always print the same address.
+    return signing.Signer(salt=SALT)
+
+
 def preview_link_token(link):
-    return signing.dumps(link.pk, salt=SALT)
+    return _signer().sign_object(link.pk)
 
 
 def preview_link_path(link):
@@ -65,7 +71,7 @@ def preview_link_revoke(*, link, now=None):
 def preview_link_resolve(token, *, now=None):
     """The live PreviewLink for ``token``, or PreviewLinkUnavailable saying why."""
     try:
-        pk = signing.loads(token, salt=SALT)
+        pk = _signer().unsign_object(token)
     except signing.BadSignature:
         raise PreviewLinkUnavailable(
             _("This preview address is not valid. Check that it was copied in full.")
