@@ -19,16 +19,18 @@ def results_markdown(results):
         f"{results.get('measured_at', '?')}; ceiling {results['ceiling_rps']} rps "
         f"(start {results['ceiling']['rps_start']}, end {results['ceiling']['rps_end']}, "
         f"{results['ceiling']['bytes']} bytes); worker RSS MB: product "
-        f"{memory.get('product')}, ceiling {memory.get('ceiling')}.",
+        f"{memory.get('product')}, ceiling {memory.get('ceiling')}; "
+        f"cache {results.get('settings', {}).get('cache', '?')}.",
         "",
-        "| page | rps | p50 ms | p95 ms | p99 ms | queries | bytes | ratio | goal |",
+        "| page | rps | p50 ms | p95 ms | p99 ms | queries (warm) | bytes | ratio | goal |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["pages"]:
         mark = "" if row["ratio"] >= row["goal"] else " ✗"
         lines.append(
             f"| {row['page']} | {row['rps']:.1f} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} "
-            f"| {_ms(row['p99_ms'])} | {row['queries']} | {row['bytes']:,} "
+            f"| {_ms(row['p99_ms'])} | {row['queries']} ({row.get('queries_warm', '?')}) "
+            f"| {row['bytes']:,} "
             f"| {row['ratio']:.3f}{mark} | {row['goal']:.2f} |"
         )
     lines.extend(f"- {note}" for note in results.get("notes", []))

@@ -12,7 +12,8 @@ the environment:
   ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (2 sync gunicorn workers),
   ``BENCH_TIMEOUT`` (10 s: wrk's request timeout and, on PostgreSQL, the
   server's statement timeout), ``BENCH_PAGES_TIMEOUT`` (60 s: the statement
-  timeout while counting each page's queries).
+  timeout while counting each page's queries), ``BENCH_CACHE`` (on; ``off``
+  serves with Django's DummyCache for the uncached figures).
 
 Both servers (product and ceiling) run in their own process groups and are
 stopped whatever happens, Ctrl-C included.
@@ -84,6 +85,13 @@ def bench_config(environ):
     refusal = bench_database_refusal(database.get("NAME"), environ=environ)
     if refusal:
         raise BenchError(refusal)
+    cache_setting = environ.get("BENCH_CACHE", "on")
+    if cache_setting not in ("on", "off"):
+        raise BenchError(f"BENCH_CACHE must be on or off, not {cache_setting!r}.")
+    if cache_setting == "off":
+        cache = "off (DummyCache)"
+    else:
+        cache = "redis" if environ.get("REDIS_URL") else "local memory (per worker)"
     return {
         "database_url": url,
         "database": f"{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('NAME')}",
@@ -99,7 +107,7 @@ def bench_config(environ):
         # Counting queries fetches each page once; a page slower than this is
         # reported as unmeasurable rather than holding the run up for minutes.
         "pages_timeout": _env_int(environ, "BENCH_PAGES_TIMEOUT", 60),
-        "cache": "redis" if environ.get("REDIS_URL") else "local memory (per worker)",
+        "cache": cache,
         # One key for the whole run, so signed values agree between its processes.
         "secret_key": secrets.token_urlsafe(50),
     }
@@ -121,8 +129,10 @@ def with_statement_timeout(url, seconds):
 def server_environ(config, environ, *, statement_timeout=None):
     """Production settings on loopback: DEBUG off, no TLS redirect, a fresh key."""
     url = config["database_url"]
+    uncached = config["cache"].startswith("off")
     return {
         **environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings_nocache" if uncached else "newsroom.settings",
         "DATABASE_URL": with_statement_timeout(url, statement_timeout)
         if statement_timeout
         else url,
@@ -338,7 +348,7 @@ def machine_description():
 def results_table(results):
     lines = [
         f"{'page':<22} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'queries':>7} {'bytes':>8} {'ratio':>6} {'goal':>5}  note"
+        f"{'queries':>7} {'warm':>4} {'bytes':>8} {'ratio':>6} {'goal':>5}  note"
     ]
     for row in results["pages"]:
         notes = []
@@ -358,6 +368,7 @@ def results_table(results):
         )
         lines.append(
             f"{row['page']:<22} {row['rps']:>8.1f} {latency} {row['queries']:>7} "
+            f"{row['queries_warm']:>4} "
             f"{row['bytes']:>8} {row['ratio']:>6.2f} {row['goal']:>5.2f}  {', '.join(notes)}"
         )
     ceiling = results["ceiling"]
@@ -475,6 +486,7 @@ def bench_run(environ):
                 "p95_ms": row["p95_ms"],
                 "p99_ms": row["p99_ms"],
                 "queries": row["queries"],
+                "queries_warm": row["queries_warm"],
                 "bytes": row["bytes"],
                 "ratio": round(row["rps"] / ceiling_rps, 3) if ceiling_rps else 0.0,
                 "goal": goal_for(row["page"]),

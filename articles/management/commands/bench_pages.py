@@ -22,6 +22,7 @@ class Command(BaseCommand):
         for row in measured:
             self.stdout.write(
                 f"{row['page']:<22} {row['status']:>3} {row['queries']:>3} queries "
+                f"({row['queries_warm']} warm) "
                 f"{row['bytes']:>8} bytes  {row['url']}"
             )
         for note in notes:
