@@ -150,9 +150,7 @@ def image_renditions_make(field_file, *, widths=RENDITION_WIDTHS, storage=None, 
                     storage.delete(name)
                 saved = storage.save(name, ContentFile(_encoded(resized, image_format, options)))
                 name = saved
-            renditions.append(
-                {"width": width, "height": height, "format": extension, "name": name}
-            )
+            renditions.append({"width": width, "height": height, "format": extension, "name": name})
     return source_width, source_height, renditions
 
 

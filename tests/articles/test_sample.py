@@ -40,7 +40,10 @@ def test_sample_lead_story_links_the_seed_facts():
     sample_newsroom_load(with_staff=False)
     story = Article.objects.get(slug__startswith="yonsei-medicine-and-kaist-gsmse")
     agreement = story.agreements.get()
-    assert {i.label for i in agreement.parties.all()} == {"Yonsei University College of Medicine", "KAIST GSMSE"}
+    assert {i.label for i in agreement.parties.all()} == {
+        "Yonsei University College of Medicine",
+        "KAIST GSMSE",
+    }
     assert agreement.areas.count() == 4
     assert agreement.signed_on.weekday() == 2  # a Wednesday
     titles = {q.person.name: q.speaker_title for q in story.quotes.select_related("person")}
