@@ -189,8 +189,7 @@ def _extra_spec(row):
     slug, headline, section, days_ago, standfirst, tags, institution_slugs, speaker = row
     paragraphs = [
         standfirst,
-        f"{headline} The communications office will follow the story as it develops; "
-        "readers can find related coverage through the institutions and tags below.",
+        content.EXTRA_DETAILS[slug],
     ]
     return {
         "slug": slug,

@@ -722,3 +722,46 @@ UNPUBLISHED = [
         {"days_ahead": -1, "embargo_days_ahead": 3},
     ),
 ]
+
+# A second paragraph for each of the shorter stories.
+EXTRA_DETAILS = {
+    "kaist-gsmse-opens-physician-scientist-admissions": "Applicants hold a medical licence and "
+    "spend their doctoral years in a laboratory while keeping a link to clinical practice. "
+    "Interviews take place in Daejeon over two days.",
+    "yonsei-medicine-white-coat-ceremony": "Families filled the auditorium as each student "
+    "was helped into a white coat by a faculty member. The class then read the physician's "
+    "pledge together.",
+    "severance-opens-new-emergency-wing": "The wing adds treatment bays, a separate entrance "
+    "for ambulances and a waiting area designed with parents of young children in mind.",
+    "cancer-center-patient-navigators": "Each navigator follows a patient from diagnosis to "
+    "the start of treatment, booking tests, explaining results and answering calls.",
+    "ai-model-reads-chest-x-rays": "In a trial on past scans, the model placed nearly every "
+    "case that needed urgent attention at the top of the reading list. Radiologists still "
+    "make every diagnosis.",
+    "gut-microbiome-study-recruits": "Volunteers send stool samples and food diaries every "
+    "six months; the team hopes to link changes in gut bacteria to later illness.",
+    "kaist-gsmse-immunology-symposium": "Sessions covered T-cell exhaustion, vaccine design "
+    "and immune responses in the liver, with posters from graduate students.",
+    "campus-blood-drive-record": "The blood bank's buses parked outside the student union "
+    "for five days; first-time donors made up almost half of those who gave.",
+    "medical-library-extends-hours": "Extra staff will keep the reading rooms and the "
+    "anatomy study area open, and the café on the ground floor will stay open later too.",
+    "nursing-simulation-centre": "Instructors watch from behind one-way glass and replay "
+    "each session with the students afterwards.",
+    "rare-disease-clinic-one-year": "Geneticists, paediatricians and counsellors see "
+    "families together, so a diagnosis that once took years can now take months.",
+    "wearable-sensor-heart-failure": "Engineers from KAIST GSMSE built the patch; "
+    "cardiologists at Severance tested it with patients recently discharged after heart "
+    "failure.",
+    "global-health-summer-school": "Students visited community health centres and "
+    "compared how different countries pay for primary care.",
+    "volunteer-clinic-rural-visit": "The team checked blood pressure and blood sugar, "
+    "reviewed medicines and arranged follow-up care for those who needed it.",
+    "yonsei-kaist-joint-seminar-series": "The first seminar, on data from wearable devices "
+    "in clinical research, is the first public event under the memorandum the two schools "
+    "signed this week.",
+    "health-system-names-new-research-board": "The board brings together clinicians, "
+    "researchers and a patient representative, and will publish its priorities each year.",
+    "hospital-goes-paperless-consent": "Signed forms go straight to the patient's record, "
+    "and patients can ask for a copy by e-mail.",
+}
