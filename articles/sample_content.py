@@ -326,7 +326,7 @@ ARTICLES = [
         "slug": "severance-passes-3000-hearing-implant-surgeries",
         "headline": "Severance Hospital passes 3,000 hearing implant surgeries",
         "section": "hospital",
-        "days_ago": 3,
+        "days_ago": 10,
         "standfirst": "The hospital's ear surgeons reached the milestone across cochlear and other "
         "implantable hearing devices.",
         "paragraphs": [
@@ -352,7 +352,7 @@ ARTICLES = [
         "slug": "severance-tops-ks-wei-list-for-19th-straight-year",
         "headline": "Severance Hospital tops KS-WEI list for the 19th straight year",
         "section": "hospital",
-        "days_ago": 6,
+        "days_ago": 13,
         "standfirst": "The hospital has led the KS-WEI ranking among general hospitals every year "
         "for nearly two decades.",
         "paragraphs": [
@@ -514,7 +514,7 @@ EXTRA_STORIES = [
         "kaist-gsmse-opens-physician-scientist-admissions",
         "KAIST GSMSE opens admissions for its physician-scientist track",
         "education",
-        2,
+        9,
         "Doctors who want to run laboratories can apply for the next intake.",
         ["education", "physician-scientists", "kaist"],
         ["kaist-gsmse"],
@@ -654,9 +654,10 @@ EXTRA_STORIES = [
         "yonsei-kaist-joint-seminar-series",
         "Yonsei and KAIST launch a joint seminar series",
         "news",
-        1,
-        "Monthly seminars alternate between Seoul and Daejeon under the new MOU.",
-        ["mou", "convergence research", "kaist"],
+        8,
+        "Monthly seminars will alternate between Seoul and Daejeon, opening each school's "
+        "laboratories to the other's researchers.",
+        ["seminars", "convergence research", "kaist"],
         ["yonsei-university-college-of-medicine", "kaist-gsmse"],
         "choi-jae-young",
     ),
@@ -758,8 +759,8 @@ EXTRA_DETAILS = {
     "volunteer-clinic-rural-visit": "The team checked blood pressure and blood sugar, "
     "reviewed medicines and arranged follow-up care for those who needed it.",
     "yonsei-kaist-joint-seminar-series": "The first seminar, on data from wearable devices "
-    "in clinical research, is the first public event under the memorandum the two schools "
-    "signed this week.",
+    "in clinical research, drew researchers from both campuses. The series is one step in a "
+    "closer partnership the two schools are preparing.",
     "health-system-names-new-research-board": "The board brings together clinicians, "
     "researchers and a patient representative, and will publish its priorities each year.",
     "hospital-goes-paperless-consent": "Signed forms go straight to the patient's record, "
