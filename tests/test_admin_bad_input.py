@@ -1,0 +1,119 @@
+"""Bad input through the real admin forms: a message on the field, never a 500."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article
+from institutions.models import Agreement, Position
+from tests.factories import (
+    admin_form_data,
+    image_upload,
+    make_article,
+    make_institution,
+    make_person,
+    make_position,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def post_change(client, obj, *, files=None, **changes):
+    page = client.get(change_url(obj))
+    assert page.status_code == 200
+    data = admin_form_data(page, **changes)
+    data.update(files or {})
+    return client.post(change_url(obj), data)
+
+
+def field_errors(response, name):
+    return response.context["adminform"].form.errors.get(name, [])
+
+
+def test_agreement_expiring_before_signing_is_refused_on_the_field(editor_client):
+    agreement = Agreement.objects.create(
+        title="Exchange", slug="exchange", signed_on=datetime.date(2026, 3, 4)
+    )
+    response = post_change(editor_client, agreement, expires_on="2025-01-01")
+    assert response.status_code == 200
+    assert "An agreement cannot expire before it is signed." in field_errors(response, "expires_on")
+    agreement.refresh_from_db()
+    assert agreement.expires_on is None
+
+
+def test_position_ending_before_it_starts_is_refused_in_the_person_inline(editor_client):
+    position = make_position(started_on=datetime.date(2024, 1, 1))
+    page = editor_client.get(change_url(position.person))
+    data = admin_form_data(page)
+    prefix = next(k for k in data if k.endswith("-0-started_on")).removesuffix("started_on")
+    data[f"{prefix}ended_on"] = "2023-01-01"
+    response = editor_client.post(change_url(position.person), data)
+    assert response.status_code == 200
+    assert "A position cannot end before it starts." in str(response.content.decode())
+    assert Position.objects.get(pk=position.pk).ended_on is None
+
+
+def test_duplicate_article_slug_is_a_field_error(editor_client):
+    make_article(slug="taken-slug")
+    article = make_article(slug="free-slug")
+    response = post_change(editor_client, article, slug="taken-slug")
+    assert response.status_code == 200
+    assert field_errors(response, "slug")
+    assert Article.objects.get(pk=article.pk).slug == "free-slug"
+
+
+def test_lead_image_without_alt_text_is_refused(editor_client):
+    article = make_article()
+    response = post_change(
+        editor_client, article, files={"lead_image": image_upload()}, lead_image_alt=""
+    )
+    assert response.status_code == 200
+    assert field_errors(response, "lead_image_alt")
+    article.refresh_from_db()
+    assert not article.lead_image
+
+
+def test_file_that_is_not_an_image_is_refused(editor_client):
+    institution = make_institution()
+    fake = SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image", content_type="image/png")
+    response = post_change(editor_client, institution, files={"logo": fake})
+    assert response.status_code == 200
+    assert field_errors(response, "logo")
+
+
+def test_image_over_the_pixel_limit_is_refused(editor_client, settings):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 10_000
+    person = make_person()
+    response = post_change(editor_client, person, files={"photo": image_upload(size=(200, 100))})
+    assert response.status_code == 200
+    assert any("megapixels" in str(e) for e in field_errors(response, "photo"))
+
+
+def test_decompression_bomb_is_refused_without_decoding(editor_client):
+    # A tiny PNG whose header claims a huge canvas: Pillow refuses to open it.
+    buffer = io.BytesIO()
+    Image.new("1", (15_000, 15_000)).save(buffer, format="PNG")
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    assert bomb.size < 1_000_000
+    person = make_person()
+    response = post_change(editor_client, person, files={"photo": bomb})
+    assert response.status_code == 200
+    assert field_errors(response, "photo")
+
+
+def test_image_over_twenty_megabytes_is_refused(editor_client, settings):
+    settings.NEWSROOM_MAX_IMAGE_BYTES = 2_000
+    person = make_person()
+    upload = image_upload(size=(400, 400))
+    assert upload.size > 2_000
+    response = post_change(editor_client, person, files={"photo": upload})
+    assert response.status_code == 200
+    assert any("largest allowed" in str(e) for e in field_errors(response, "photo"))
