@@ -22,6 +22,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageCms, ImageOps
 
+from articles.pagecache import page_cache_invalidate
+
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 # (format name for Pillow, file extension, MIME type, save options)
 RENDITION_FORMATS = (
@@ -182,6 +184,8 @@ def _record(article, *, width, height, renditions):
     type(article)._default_manager.filter(pk=article.pk).update(
         lead_image_width=width, lead_image_height=height, lead_image_renditions=renditions
     )
+    # update() sends no signal, and pages show these renditions.
+    page_cache_invalidate()
 
 
 def srcset(renditions, extension):

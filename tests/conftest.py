@@ -6,6 +6,8 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, a private cache and media folder for each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages are rendered for every test; tests/test_page_cache.py turns the cache on.
+    settings.NEWSROOM_PAGE_CACHE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,160 @@
+"""The anonymous page cache never serves a stale or non-public page.
+
+Runs against whatever cache the settings give: local memory on a plain run,
+Redis in CI's PostgreSQL run (REDIS_URL is set there).
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import ArticleStatus
+from tests.factories import make_article, make_institution, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.NEWSROOM_PAGE_CACHE = True
+    # Longer than any clock move below, so expiry cannot hide a stale page.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(
+    client, django_assert_num_queries
+):
+    make_article(headline="Cached story")
+    assert fetch(client, "/")["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = fetch(client, "/")
+    assert response["X-Page-Cache"] == "hit"
+    assert b"Cached story" in response.content
+
+
+def test_cached_page_gets_a_fresh_csp_nonce(client):
+    article = make_article()
+    first = fetch(client, article.get_absolute_url())
+    second = fetch(client, article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    old = first["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    new = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert old != new
+    assert f'nonce="{new}"'.encode() in second.content
+    assert f'nonce="{old}"'.encode() not in second.content
+
+
+def test_publishing_shows_at_once(client):
+    draft = make_article(headline="Fresh news", status=ArticleStatus.DRAFT)
+    assert b"Fresh news" not in fetch(client, "/").content
+    draft.status = ArticleStatus.PUBLISHED
+    draft.save()
+    response = fetch(client, "/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Fresh news" in response.content
+
+
+def test_unpublishing_removes_the_page_and_its_listing_at_once(client):
+    article = make_article(headline="Withdrawn story")
+    url = article.get_absolute_url()
+    fetch(client, url)
+    assert b"Withdrawn story" in fetch(client, "/").content
+    article.status = ArticleStatus.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
+    assert b"Withdrawn story" not in fetch(client, "/").content
+
+
+def test_edit_shows_at_once(client):
+    article = make_article(headline="First headline")
+    fetch(client, article.get_absolute_url())
+    article.headline = "Corrected headline"
+    article.save()
+    assert b"Corrected headline" in fetch(client, article.get_absolute_url()).content
+
+
+def test_tag_change_shows_at_once(client):
+    article = make_article(tags=["genomics"])
+    fetch(client, article.get_absolute_url())
+    article.tags.add("immunology")
+    assert b"immunology" in fetch(client, article.get_absolute_url()).content
+
+
+def test_linked_record_change_shows_at_once(client):
+    school = make_institution(name="Old School Name")
+    article = make_article()
+    article.institutions.add(school)
+    assert b"Old School Name" in fetch(client, article.get_absolute_url()).content
+    school.name = "New School Name"
+    school.save()
+    assert b"New School Name" in fetch(client, article.get_absolute_url()).content
+
+
+def test_scheduled_article_appears_at_its_time_with_the_cache_on(client, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    section = make_section()
+    make_article(headline="Already out", section=section)
+    make_article(
+        headline="Goes live later",
+        section=section,
+        published_at=start + datetime.timedelta(minutes=30),
+    )
+    url = reverse("articles:section", kwargs={"slug": section.slug})
+    assert b"Goes live later" not in fetch(client, url).content
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    time_machine.move_to(start + datetime.timedelta(minutes=31), tick=False)
+    response = fetch(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Goes live later" in response.content
+
+
+def test_embargo_lifting_shows_the_story_with_the_cache_on(client, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    article = make_article(
+        headline="Embargoed result", embargo_until=start + datetime.timedelta(hours=1)
+    )
+    assert b"Embargoed result" not in fetch(client, "/").content
+    assert client.get(article.get_absolute_url()).status_code == 404
+    time_machine.move_to(start + datetime.timedelta(hours=1, seconds=1), tick=False)
+    assert b"Embargoed result" in fetch(client, "/").content
+    assert fetch(client, article.get_absolute_url()).status_code == 200
+
+
+def test_signed_in_editor_bypasses_the_cache_and_sees_drafts(editor_client):
+    reader = Client()
+    draft = make_article(status=ArticleStatus.DRAFT, headline="Editor only")
+    make_article()
+    fetch(reader, "/")
+    assert b"Editor only" not in fetch(reader, "/").content
+    response = editor_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert reader.get(draft.get_absolute_url()).status_code == 404
+    # The editor's preview was not stored for readers.
+    assert reader.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_conditional_feed_requests_bypass_the_cache(client):
+    make_article()
+    url = reverse("feeds:latest")
+    first = client.get(url)
+    assert first.status_code == 200
+    response = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert response.status_code == 304
+
+
+def test_disabled_cache_adds_nothing(client, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    make_article()
+    assert "X-Page-Cache" not in fetch(client, "/")
