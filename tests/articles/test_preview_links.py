@@ -34,6 +34,8 @@ def test_valid_link_shows_the_story_without_login_marked_private(client, embargo
     content = response.content.decode()
     assert "Vaccine trial results" in content
     assert "not public" in content
+    assert "shared with Yonhap science desk" in content
+    assert "Only editors can see this page" not in content
     assert '<meta name="robots" content="noindex' in content
     assert "noindex" in response["X-Robots-Tag"]
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
