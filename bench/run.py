@@ -488,7 +488,7 @@ def bench_run(environ):
                 "queries": row["queries"],
                 "queries_warm": row["queries_warm"],
                 "bytes": row["bytes"],
-                "ratio": round(row["rps"] / ceiling_rps, 3) if ceiling_rps else 0.0,
+                "ratio": round(row["rps"] / ceiling_rps, 5) if ceiling_rps else 0.0,
                 "goal": goal_for(row["page"]),
                 "status": row["status"],
                 "errors": row["errors"],
