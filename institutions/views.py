@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.models import Article, Quote
+from articles.models import Quote
 from articles.views import ArticleViewMixin
 from institutions.models import Agreement, AgreementParty, Institution, Person, Position
 
@@ -108,18 +108,20 @@ class PersonDetailView(ArticleViewMixin, ListView):
         positions = person.positions.select_related("institution__parent").order_by(
             "-started_on", "title"
         )
-        quotes = (
-            Quote.objects.filter(person=person, article__in=Article.objects.published())
-            .select_related("article")
-            .order_by("-article__published_at", "article_id", "order", "pk")
-        )
-        return super().get_context_data(
+        context = super().get_context_data(
             person=person,
             positions=positions,
             current_positions=[p for p in positions if _held_on(p, today)],
-            quotes=quotes,
             **kwargs,
         )
+        # Quotes follow the stories' pagination: a long-serving dean may have
+        # thousands, and one page must stay small. The stories are already public.
+        context["quotes"] = (
+            Quote.objects.filter(person=person, article__in=list(context["object_list"]))
+            .select_related("article")
+            .order_by("-article__published_at", "article_id", "order", "pk")
+        )
+        return context
 
 
 class AgreementListView(ListView):

@@ -217,3 +217,16 @@ def test_head_works_on_entity_pages(client):
         response = client.head(path)
         assert response.status_code == 200, path
         assert response.content == b""
+
+
+def test_person_page_quotes_follow_the_story_pages(client):
+    person = make_person(name="Often Quoted")
+    for n in range(25):
+        make_quote(person=person, article=make_article(), text=f"Remark number {n:02d}.")
+    url = reverse("institutions:person-detail", kwargs={"slug": person.slug})
+    first, second = client.get(url), client.get(url + "?page=2")
+    assert first.status_code == second.status_code == 200
+    assert len(first.context["quotes"]) == 20
+    assert len(second.context["quotes"]) == 5
+    shown = {q.text for q in first.context["quotes"]} | {q.text for q in second.context["quotes"]}
+    assert len(shown) == 25
