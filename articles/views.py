@@ -54,9 +54,11 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         # One query for the newest few of every section: a row number per
         # section, newest first, filtered in the database.
-        ranked = (
+        # The ranking runs over narrow rows (id, section, time) in a subquery;
+        # ranking whole rows dragged every body through the sort (1.7 s at
+        # 100,000 stories).
+        newest_ids = (
             Article.objects.published()
-            .select_related("section")
             .annotate(
                 section_rank=Window(
                     RowNumber(),
@@ -65,9 +67,14 @@ class HomeView(TemplateView):
                 )
             )
             .filter(section_rank__lte=HOME_PER_SECTION + 1)
-            .order_by("section__order", "section__name", "section_rank")
+            .values("pk")
         )
-        ranked = list(ranked)
+        ranked = list(
+            Article.objects.published()
+            .filter(pk__in=newest_ids)
+            .select_related("section")
+            .order_by("section__order", "section__name", "-published_at", "-pk")
+        )
         lead = max(ranked, key=lambda a: (a.published_at, a.pk), default=None)
         by_section = {}
         for article in ranked:

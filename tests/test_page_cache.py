@@ -158,3 +158,12 @@ def test_disabled_cache_adds_nothing(client, settings):
     settings.NEWSROOM_PAGE_CACHE = False
     make_article()
     assert "X-Page-Cache" not in fetch(client, "/")
+
+
+def test_month_archive_sidebar_follows_new_stories(client, settings):
+    settings.NEWSROOM_PAGE_CACHE = False  # the sidebar's own cache alone
+    recent = make_article()
+    url = reverse("articles:section", kwargs={"slug": recent.section.slug})
+    assert b"March 2019" not in fetch(client, url).content
+    make_article(published_at=datetime.datetime(2019, 3, 10, 9, tzinfo=datetime.UTC))
+    assert b"March 2019" in fetch(client, url).content

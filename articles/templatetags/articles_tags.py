@@ -4,12 +4,14 @@ import json
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.pagecache import current_generation
 
 register = template.Library()
 
@@ -205,5 +207,14 @@ def latest_articles(limit=5):
 @register.inclusion_tag("includes/sidebar/archive.html")
 def month_archive(limit=24):
     """Months with public stories, newest first, in the newsroom's time zone."""
-    months = Article.objects.published().datetimes("published_at", "month", order="DESC")
-    return {"months": months[:limit]}
+    # Scanning every public story for its month is the costliest query on a
+    # large archive, and the answer rarely changes: keep it until the next
+    # change to any story (the page cache's generation) or a scheduled release.
+    key = f"month-archive:{current_generation()}:{limit}"
+    months = cache.get(key)
+    if months is None:
+        months = list(
+            Article.objects.published().datetimes("published_at", "month", order="DESC")[:limit]
+        )
+        cache.set(key, months, 3600)
+    return {"months": months}
