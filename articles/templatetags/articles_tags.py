@@ -216,5 +216,6 @@ def month_archive(limit=24):
         months = list(
             Article.objects.published().datetimes("published_at", "month", order="DESC")[:limit]
         )
-        cache.set(key, months, 3600)
+        # Bounded too, for caches each worker keeps to itself (no Redis).
+        cache.set(key, months, 300)
     return {"months": months}
