@@ -35,7 +35,13 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The sitemap tests validate against sitemaps.org's XSD, shipped in the npm
+# package `sitemap`; --ignore-scripts because vnu-jar's script would download a JDK.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the sitemap schema test will be skipped."; fi
+
+install: $(STAMP) node_modules/.package-lock.json
 
 run: install
 	$(PY) manage.py migrate --noinput
