@@ -30,17 +30,6 @@ SUB_UNIT_KINDS = {
 }
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def search(self, text):
-        text = text.strip()
-        return self.filter(
-            Q(name__icontains=text)
-            | Q(short_name__iexact=text)
-            | Q(korean_name__icontains=text)
-            | Q(aliases__icontains=text)
-        )
-
-
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(
@@ -83,8 +72,6 @@ class Institution(models.Model):
         editable=False,
         help_text=_("Raised on every save; the admin refuses a save based on an older version."),
     )
-
-    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

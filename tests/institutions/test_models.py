@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from institutions.models import Agreement, AgreementParty, AgreementStatus, Institution, Position
+from institutions.models import Agreement, AgreementParty, AgreementStatus, Position
 from tests.factories import (
     image_upload,
     make_agreement,
@@ -134,12 +134,3 @@ def test_image_validators_refuse_non_images_and_bombs(settings):
     with pytest.raises(ValidationError) as error:
         institution.full_clean()
     assert "largest allowed" in str(error.value)
-
-
-@pytest.mark.django_db
-def test_search_matches_short_and_korean_names():
-    school = make_institution(
-        name="KAIST Graduate School", short_name="GSMSE", korean_name="의과학대학원"
-    )
-    assert list(Institution.objects.search("gsmse")) == [school]
-    assert list(Institution.objects.search("의과학")) == [school]
