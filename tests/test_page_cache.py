@@ -145,13 +145,52 @@ def test_signed_in_editor_bypasses_the_cache_and_sees_drafts(editor_client):
     assert reader.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_conditional_feed_requests_bypass_the_cache(client):
+def test_conditional_feed_request_is_answered_304_from_the_cache_without_queries(
+    client, django_assert_num_queries
+):
     make_article()
     url = reverse("feeds:latest")
     first = client.get(url)
     assert first.status_code == 200
-    response = client.get(url, headers={"If-None-Match": first["ETag"]})
+    with django_assert_num_queries(0):
+        response = client.get(url, headers={"If-None-Match": first["ETag"]})
     assert response.status_code == 304
+    assert response["X-Page-Cache"] == "hit"
+    assert response["ETag"] == first["ETag"]
+    assert response.content == b""
+    with django_assert_num_queries(0):
+        by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert by_date.status_code == 304
+
+
+def test_conditional_feed_request_after_publishing_gets_the_new_feed(client):
+    make_article(headline="Older story")
+    url = reverse("feeds:latest")
+    first = client.get(url)
+    make_article(headline="Newer story")
+    response = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert b"Newer story" in response.content
+
+
+def test_stale_validator_on_a_cached_feed_gets_the_full_feed(client):
+    make_article(headline="Only story")
+    url = reverse("feeds:latest")
+    client.get(url)
+    response = client.get(url, headers={"If-None-Match": '"not-this-one"'})
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+    assert b"Only story" in response.content
+
+
+def test_cached_page_keeps_the_security_headers(client):
+    article = make_article()
+    first = fetch(client, article.get_absolute_url())
+    second = fetch(client, article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert second[header] == first[header]
 
 
 def test_disabled_cache_adds_nothing(client, settings):
