@@ -6,14 +6,16 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from articles.fields import SanitizedHTMLField
 from articles.images import IMAGE_VALIDATORS
@@ -70,6 +72,12 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# Separators for rows packed into one text column; control characters that
+# no tag name or slug can contain.
+FIELD_SEPARATOR = "\x1f"
+ROW_SEPARATOR = "\x1e"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """The one rule for what the public may see.
@@ -89,23 +97,61 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(section=section)
 
     def about_institution(self, institution):
-        """Articles about the institution or any institution beneath it."""
+        """Articles about the institution or any institution beneath it.
+
+        The family is found by a recursive query inside this one, so the page
+        costs the same whatever the depth of the tree; a semi-join instead of
+        a join keeps each article once without a DISTINCT over whole rows.
+        """
         from institutions.models import Institution
 
-        family = [institution.pk]
-        frontier = [institution.pk]
-        while frontier:
-            frontier = list(
-                Institution.objects.filter(parent__in=frontier)
-                .exclude(pk__in=family)
-                .values_list("pk", flat=True)
-            )
-            family.extend(frontier)
-        return self.filter(institutions__in=family).distinct()
+        links = Article.institutions.through.objects.filter(
+            institution_id__in=Institution.objects.family_ids_sql(institution.pk)
+        )
+        return self.filter(pk__in=links.values("article_id"))
 
     def about_person(self, person):
         """Articles that quote the person or are about them."""
-        return self.filter(Q(people=person) | Q(quotes__person=person)).distinct()
+        about = Article.people.through.objects.filter(person=person).values("article_id")
+        quoted = Quote.objects.filter(person=person).values("article_id")
+        return self.filter(Q(pk__in=about) | Q(pk__in=quoted))
+
+    def for_article_page(self):
+        """What the article page shows, fetched up front.
+
+        The tags come inside the article's own row (one aggregated column),
+        and the institutions with their family in ``Article.links_load``, so
+        the page stays within its query budget.
+        """
+        tag_rows = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(
+                rows=StringAgg(
+                    Concat(
+                        Cast("tag_id", models.TextField()),
+                        Value(FIELD_SEPARATOR),
+                        "tag__slug",
+                        Value(FIELD_SEPARATOR),
+                        "tag__name",
+                        output_field=models.TextField(),
+                    ),
+                    Value(ROW_SEPARATOR),
+                )
+            )
+            .values("rows")
+        )
+        return (
+            self.select_related("section")
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+                models.Prefetch("quotes", queryset=Quote.objects.select_related("person")),
+                "people",
+                "agreements",
+            )
+            .annotate(tag_rows=Subquery(tag_rows, output_field=models.TextField()))
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -292,6 +338,42 @@ class Article(models.Model):
             "articles:detail",
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
         )
+
+    @cached_property
+    def tag_list(self):
+        """The story's tags by name; free when fetched with ``for_article_page()``."""
+        if not hasattr(self, "tag_rows"):
+            return list(self.tags.order_by("name", "pk"))
+        tags = []
+        for row in (self.tag_rows or "").split(ROW_SEPARATOR):
+            if row:
+                pk, slug, name = row.split(FIELD_SEPARATOR, 2)
+                tags.append(Tag(pk=int(pk), slug=slug, name=name))
+        # Sorted here: SQLite before 3.44 cannot order inside an aggregate.
+        return sorted(tags, key=lambda tag: (tag.name, tag.pk))
+
+    @cached_property
+    def institutions_with_family(self):
+        """The story's institutions (``direct``) with their sub-units, in one query.
+
+        Parents come along through ``parent__parent``; related-story scoring
+        reads the whole family, the page shows the direct ones.
+        """
+        from institutions.models import Institution
+
+        linked = Article.institutions.through.objects.filter(article=self)
+        return list(
+            Institution.objects.filter(
+                Q(pk__in=linked.values("institution_id"))
+                | Q(parent__in=linked.values("institution_id"))
+            )
+            .annotate(direct=Exists(linked.filter(institution=OuterRef("pk"))))
+            .select_related("parent__parent")
+        )
+
+    @property
+    def institution_list(self):
+        return [institution for institution in self.institutions_with_family if institution.direct]
 
     def is_published(self, *, now=None):
         """Instance twin of ``Article.objects.published()``."""

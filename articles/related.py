@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Quote, RelatedArticle, TaggedArticle
-from institutions.models import Institution, Person
+from institutions.models import Person
 
 # Points per shared link; see ``related_articles_for`` for the reasoning.
 AGREEMENT_WEIGHT = 100
@@ -69,20 +68,33 @@ def _first_subquery(queryset, field):
     return Subquery(queryset.order_by(field).values(field)[:1], output_field=IntegerField())
 
 
-def _source_links(article):
-    """What the article is about, read with four small queries."""
-    agreements = {a.pk: a for a in article.agreements.all()}
-    # Subqueries rather than joins: an OR across two joins makes PostgreSQL
-    # scan every institution-article pair.
-    linked = Article.institutions.through.objects.filter(article=article)
-    institutions = list(
-        Institution.objects.filter(
-            Q(pk__in=linked.values("institution_id"))
-            | Q(parent__in=linked.values("institution_id"))
+def _people_of(article):
+    """People the story is about or quotes, by id: from the prefetches when present."""
+    prefetched = getattr(article, "_prefetched_objects_cache", {})
+    if "people" in prefetched and "quotes" in prefetched:
+        people = {p.pk: p for p in article.people.all()}
+        for quote in article.quotes.all():
+            people.setdefault(quote.person_id, quote.person)
+        return people
+    return {
+        p.pk: p
+        for p in Person.objects.filter(
+            Q(pk__in=Article.people.through.objects.filter(article=article).values("person_id"))
+            | Q(pk__in=Quote.objects.filter(article=article).values("person_id"))
         )
-        .annotate(direct=Exists(linked.filter(institution=OuterRef("pk"))))
-        .select_related("parent__parent")
-    )
+    }
+
+
+def _source_links(article):
+    """What the article is about, from what the article page has fetched anyway.
+
+    Agreements, people and quotes come from the page's prefetches, tags from
+    its aggregated column and institutions (with parents and children) from
+    ``Article.institutions_with_family``; called on a bare article, each is
+    one small query.
+    """
+    agreements = {a.pk: a for a in article.agreements.all()}
+    institutions = article.institutions_with_family
     direct = {i.pk: i for i in institutions if i.direct}
     # A relative is remembered with the institution that brought it in, so
     # the reason can say how the two are connected.
@@ -94,14 +106,8 @@ def _source_links(article):
     for institution in institutions:
         if not institution.direct and institution.pk not in family:
             family[institution.pk] = (institution, "child", direct[institution.parent_id])
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(
-            Q(pk__in=Article.people.through.objects.filter(article=article).values("person_id"))
-            | Q(pk__in=Quote.objects.filter(article=article).values("person_id"))
-        )
-    }
-    tags = {t.pk: t for t in article.tags.all()}
+    people = _people_of(article)
+    tags = {t.pk: t for t in article.tag_list}
     return agreements, direct, family, people, tags
 
 
@@ -132,7 +138,11 @@ def _candidate_pool(article, *, agreements, direct, family, people, tags, size, 
     if tags:
         linked.append((TaggedArticle.objects.filter(tag_id__in=tags), "content_object"))
     newest = Article.objects.published(now=now).order_by("-published_at", "-pk").values("pk")
-    parts = [newest[:size], newest.filter(section_id=article.section_id)[:size]]
+    parts = [
+        RelatedArticle.objects.filter(article=article).values("related_id"),
+        newest[:size],
+        newest.filter(section_id=article.section_id)[:size],
+    ]
     for links, field in linked:
         parts.append(
             links.filter(**{f"{field}__published_at__lte": now})
@@ -148,7 +158,7 @@ def _candidate_pool(article, *, agreements, direct, family, people, tags, size, 
     return Q(pk__in=wrapped[0].union(*wrapped[1:], all=True))
 
 
-def _scored_candidates(article, *, exclude, agreements, direct, family, people, tags, now, limit):
+def _scored_candidates(article, *, agreements, direct, family, people, tags, now, limit):
     zero = Value(0, output_field=IntegerField())
     through_agreements = Article.agreements.through.objects.filter(article=OuterRef("pk"))
     through_institutions = Article.institutions.through.objects.filter(article=OuterRef("pk"))
@@ -219,15 +229,29 @@ def _scored_candidates(article, *, exclude, agreements, direct, family, people, 
                 family=family,
                 people=people,
                 tags=tags,
-                size=limit + len(exclude) + 1,
+                size=limit + 1,
                 now=now,
             )
         )
-        .exclude(pk__in=[article.pk, *exclude])
+        .exclude(pk=article.pk)
         .select_related("section")
         .annotate(**annotations)
-        .annotate(score=score)
-        .order_by("-score", "-published_at", "-pk")
+        .annotate(
+            score=score,
+            # The editors' picks ride in the same query and sort first, in their order.
+            curated_order=Subquery(
+                RelatedArticle.objects.filter(article=article, related=OuterRef("pk"))
+                .order_by("order", "pk")
+                .values("order")[:1],
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by(
+            F("curated_order").asc(nulls_last=True),
+            "-score",
+            "-published_at",
+            "-pk",
+        )
     )
 
 
@@ -285,40 +309,31 @@ def related_articles_for(article, *, limit=6, now=None):
     section and on the site, so the work per call stays flat as the archive
     grows; an older story sharing only a very common tag may be passed over.
 
-    Seven queries whatever the newsroom's size: the curated picks, the
-    article's agreements, institutions, people and tags (reused from a
-    prefetch where the caller made one) and the scored candidates.
+    One query whatever the newsroom's size when the article comes from
+    ``Article.objects.for_article_page()``: the editors' picks and the scored
+    candidates together (a bare article adds a small query per kind of link).
     """
     now = now or timezone.now()
-    curated = [
-        link.related
-        for link in RelatedArticle.objects.filter(
-            article=article, related__in=Article.objects.published(now=now)
-        )
-        .exclude(related=article)
-        .select_related("related__section")
-        .order_by("order", "pk")[:limit]
-    ]
-    suggestions = [
-        RelatedArticleSuggestion(article=item, reason=_("Chosen by the editors"), curated=True)
-        for item in curated
-    ]
-    remaining = limit - len(suggestions)
-    if remaining <= 0:
-        return suggestions
     agreements, direct, family, people, tags = _source_links(article)
     candidates = _scored_candidates(
         article,
-        exclude=[item.pk for item in curated],
         agreements=agreements,
         direct=direct,
         family=family,
         people=people,
         tags=tags,
         now=now,
-        limit=remaining,
-    )[:remaining]
+        limit=limit,
+    )[:limit]
+    suggestions = []
     for candidate in candidates:
+        if candidate.curated_order is not None:
+            suggestions.append(
+                RelatedArticleSuggestion(
+                    article=candidate, reason=_("Chosen by the editors"), curated=True
+                )
+            )
+            continue
         suggestions.append(
             RelatedArticleSuggestion(
                 article=candidate,

@@ -18,10 +18,10 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Quote, Section
+from articles.models import Article, Section
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
 from articles.workflow import ArticleMoved, article_for_old_url
-from institutions.models import Agreement, AgreementParty, Institution
+from institutions.models import Agreement, AgreementParty
 
 # Longest search text we pass on; anything longer is cut, not refused, so a
 # pasted paragraph still finds something.
@@ -228,14 +228,7 @@ class ArticleDetailView(DetailView):
             queryset = Article.objects.all()
         else:
             queryset = Article.objects.published()
-        return queryset.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-            Prefetch("quotes", queryset=Quote.objects.select_related("person")),
-            Prefetch("institutions", queryset=Institution.objects.select_related("parent")),
-            "people",
-            "agreements",
-            "tags",
-        )
+        return queryset.for_article_page()
 
     def get(self, request, *args, **kwargs):
         try:

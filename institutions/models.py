@@ -3,6 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,23 @@ SUB_UNIT_KINDS = {
     InstitutionKind.GRADUATE_SCHOOL,
     InstitutionKind.RESEARCH_INSTITUTE,
 }
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def family_ids_sql(self, pk):
+        """SQL for the ids of an institution and everything beneath it, at any depth.
+
+        A recursive query, for use inside another (``institution_id__in=``):
+        one round trip whatever the depth. UNION rather than UNION ALL, so a
+        cycle typed into the admin ends the recursion instead of looping.
+        """
+        table = self.model._meta.db_table
+        return RawSQL(
+            f"WITH RECURSIVE family(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+            f"SELECT child.id FROM {table} child JOIN family ON child.parent_id = family.id) "
+            f"SELECT id FROM family",
+            (pk,),
+        )
 
 
 class Institution(models.Model):
@@ -72,6 +90,8 @@ class Institution(models.Model):
         editable=False,
         help_text=_("Raised on every save; the admin refuses a save based on an older version."),
     )
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -148,10 +148,10 @@ def article_jsonld(context, article):
     images = share_images(article)
     if images:
         data["image"] = [image["url"] for image in images[:3]]
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
-    about = [_organization_ref(institution) for institution in article.institutions.all()]
+    about = [_organization_ref(institution) for institution in article.institution_list]
     about += [
         # schema.org has no type for an inter-institutional agreement.
         {"@type": "Thing", "name": agreement.title, "url": absolute(agreement.get_absolute_url())}
