@@ -173,15 +173,18 @@ class SearchView(ArticleViewMixin, ListView):
         return search_articles(self.query)
 
     def get_context_data(self, **kwargs):
-        from articles.search import search_names
+        from articles.search import SEARCH_CANDIDATES, search_names
 
         names = search_names(self.query) if self.query else {"people": [], "institutions": []}
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.query,
             matching_people=names.get("people", []),
             matching_institutions=names.get("institutions", []),
             **kwargs,
         )
+        paginator = context.get("paginator")
+        context["results_capped"] = bool(paginator) and paginator.count >= SEARCH_CANDIDATES
+        return context
 
 
 def related_for_page(article, *, limit=6):

@@ -253,14 +253,17 @@ def test_search_on_postgres_finds_korean_words_with_particles_by_their_stem():
 @postgres_only
 def test_search_on_postgres_can_use_the_gin_index():
     make_article(headline="Indexed story")
+    # What the search's text-match EXISTS asks of the documents; for a rare
+    # word in a large archive PostgreSQL answers it from the GIN index.
     documents = ArticleSearchDocument.objects.filter(
-        pk__in=search_articles("indexed").values("pk")
-    ).filter(vector=SearchQuery("indexed", config="english"))
+        vector=SearchQuery("indexed", config="english")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = documents.explain()
 
     assert "article_search_doc_gin" in plan
+    assert _headlines("indexed") == ["Indexed story"]
 
 
 @postgres_only
@@ -288,3 +291,20 @@ def test_search_document_follows_every_kind_of_change():
 
     article.delete()
     assert not ArticleSearchDocument.objects.filter(pk=article.pk).exists()
+
+
+@postgres_only
+def test_common_words_rank_only_the_newest_matches_and_the_page_says_so(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    for n in range(5):
+        make_article(headline=f"Vaccine study {n}", published_at=_ago(10 - n))
+
+    assert sorted(_headlines("vaccine")) == [
+        "Vaccine study 2",
+        "Vaccine study 3",
+        "Vaccine study 4",
+    ]
+    response = client.get("/search/", {"q": "vaccine"})
+    assert response.status_code == 200
+    assert b"the newest 3 matches, best first" in response.content
+    assert b"Many more stories use these words" in response.content
