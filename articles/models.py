@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -311,6 +311,31 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub"),
+            # Public lists, newest first: the whole newsroom, and per section
+            # (home page, section pages and their counts). Partial on the
+            # published status and carrying the embargo end, so PostgreSQL can
+            # answer the public rule and the order from the index alone.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_public_newest",
+                condition=Q(status="published"),
+                include=["embargo_until"],
+            ),
+            models.Index(
+                F("section"),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_section_newest",
+                condition=Q(status="published"),
+                include=["embargo_until"],
+            ),
+            # When the next embargo lifts (the page cache's clock).
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_end",
+                condition=Q(embargo_until__isnull=False),
+            ),
         ]
         permissions = [
             ("publish_article", _("Can publish, schedule, embargo and unpublish articles")),

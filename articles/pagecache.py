@@ -19,7 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, Q
+from django.db.models import Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -48,13 +48,25 @@ def page_cache_invalidate():
 
 def next_scheduled_change(now):
     """When the public set next changes on its own: a scheduled time or an embargo end."""
-    from articles.models import Article, ArticleStatus
+    from articles.models import Article, ArticleStatus, Section
 
-    upcoming = Article.objects.filter(status=ArticleStatus.PUBLISHED).aggregate(
-        publication=Min("published_at", filter=Q(published_at__gt=now)),
-        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    # Two newest-first lookups on their indexes, in one statement; MIN() with
+    # a FILTER would read every published story (0.1 s at 100,000).
+    next_publication = (
+        published.filter(published_at__gt=now).order_by("published_at").values("published_at")[:1]
     )
-    moments = [moment for moment in upcoming.values() if moment is not None]
+    next_embargo_end = (
+        published.filter(embargo_until__gt=now)
+        .order_by("embargo_until")
+        .values("embargo_until")[:1]
+    )
+    # Any one row can carry the two subqueries; every story has a section,
+    # so with no sections there is nothing scheduled either.
+    upcoming = Section.objects.annotate(
+        publication=Subquery(next_publication), embargo=Subquery(next_embargo_end)
+    ).values("publication", "embargo")[:1]
+    moments = [moment for row in upcoming for moment in row.values() if moment is not None]
     return min(moments).timestamp() if moments else NO_SCHEDULED_CHANGE
 
 

@@ -2,8 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Section, sections_for_navigation
+from articles.pagination import UncountedPaginator
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
 from articles.workflow import ArticleMoved, article_for_old_url
 from institutions.models import Agreement, AgreementParty
@@ -40,6 +41,7 @@ class ArticleViewMixin:
     """
 
     paginate_by = 20
+    paginator_class = UncountedPaginator
     date_field = "published_at"
     context_object_name = "articles"
 
@@ -52,23 +54,23 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # One query for the newest few of every section: a row number per
-        # section, newest first, filtered in the database.
-        # The ranking runs over narrow rows (id, section, time) in a subquery;
-        # ranking whole rows dragged every body through the sort (1.7 s at
-        # 100,000 stories).
-        newest_ids = (
-            Article.objects.published()
-            .annotate(
-                section_rank=Window(
-                    RowNumber(),
-                    partition_by=F("section"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(section_rank__lte=HOME_PER_SECTION + 1)
-            .values("pk")
-        )
+        # The header's section list, reused here (one cache read or query for both).
+        sections = context["nav_sections"] = list(sections_for_navigation())
+        # One query for the newest few of every section: a short newest-first
+        # list per section, each read from the section's index, joined by
+        # UNION. A ranking over every public story cost 0.4 s at 100,000.
+        public = Article.objects.published().order_by("-published_at", "-pk").values("pk")
+        per_section = [
+            # Each sliced list sits in an IN test of its own: SQLite refuses
+            # LIMIT directly inside a compound statement.
+            Article.objects.filter(
+                pk__in=public.filter(section=section)[: HOME_PER_SECTION + 1]
+            ).values("pk")
+            for section in sections
+        ]
+        if not per_section:
+            per_section = [Article.objects.none().values("pk")]
+        newest_ids = per_section[0].union(*per_section[1:], all=True)
         ranked = list(
             Article.objects.published()
             .filter(pk__in=newest_ids)
@@ -150,8 +152,8 @@ class TagView(ArticleViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
-        # The paginator has counted already; ``allow_empty = False`` would ask again.
-        if not context["paginator"].count:
+        # Page one's rows are read anyway; ``allow_empty = False`` would ask again.
+        if not context["page_obj"].object_list:
             raise Http404("No published stories with this tag.")
         return context
 
@@ -160,6 +162,9 @@ class SearchView(ArticleViewMixin, ListView):
     """Stories and names matching ``?q=``; an empty query shows the form only."""
 
     template_name = "articles/search.html"
+    # Search ranks at most SEARCH_CANDIDATES stories, so counting them is cheap
+    # and the page says how many matched.
+    paginator_class = Paginator
 
     def get_query(self):
         return " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
