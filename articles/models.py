@@ -78,6 +78,20 @@ FIELD_SEPARATOR = "\x1f"
 ROW_SEPARATOR = "\x1e"
 
 
+def publication_rule(*, now=None, through=""):
+    """The condition behind ``published()``, as a ``Q``.
+
+    ``through`` names a relation (``"articles"`` from an agreement) for the
+    rare aggregate that must apply the rule across a join rather than to the
+    article table itself; everything else uses ``Article.objects.published()``.
+    """
+    now = now or timezone.now()
+    prefix = f"{through}__" if through else ""
+    return (
+        Q(**{f"{prefix}embargo_until__isnull": True}) | Q(**{f"{prefix}embargo_until__lte": now})
+    ) & Q(**{f"{prefix}status": ArticleStatus.PUBLISHED, f"{prefix}published_at__lte": now})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """The one rule for what the public may see.
@@ -86,12 +100,7 @@ class ArticleQuerySet(models.QuerySet):
         still running. Scheduling needs no background job: the moment
         ``published_at`` passes, this query starts returning the article.
         """
-        now = now or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            status=ArticleStatus.PUBLISHED,
-            published_at__lte=now,
-        )
+        return self.filter(publication_rule(now=now))
 
     def in_section(self, section):
         return self.filter(section=section)

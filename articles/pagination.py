@@ -40,6 +40,13 @@ class UncountedPaginator(Paginator):
 
     uncounted = True
 
+    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # What to read the page's rows with. The list's own filters already
+        # chose the ids; repeating them on the outer query made PostgreSQL
+        # re-test every story (0.2 s for a person quoted in 20,000 stories).
+        self.rows = rows
+
     def validate_number(self, number):
         try:
             if isinstance(number, float) and not number.is_integer():
@@ -55,7 +62,11 @@ class UncountedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         window = self.object_list.values("pk")[bottom : bottom + self.per_page + 1]
-        rows = list(self.object_list.filter(pk__in=window))
+        if self.rows is None:
+            rows = list(self.object_list.filter(pk__in=window))
+        else:
+            order = self.object_list.query.order_by
+            rows = list(self.rows.filter(pk__in=window).order_by(*order))
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results."))
         return UncountedPage(

@@ -48,6 +48,13 @@ class ArticleViewMixin:
     def get_queryset(self):
         return Article.objects.published().select_related("section").newest_first()
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if self.paginator_class is UncountedPaginator:
+            # The ids come through the publication gate in ``queryset``;
+            # the rows are then read by id alone.
+            kwargs["rows"] = Article.objects.select_related("section")
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,12 @@ from articles.feeds import (
     absolutize_html,
     xml_safe,
 )
-from articles.models import Article
+from articles.models import Article, publication_rule
 from institutions.models import Agreement, AgreementParty, Institution, Person
+
+# Stories listed under each agreement in the feed: a long-running agreement
+# gathers coverage for years, and a feed item must stay small.
+COVERAGE_IN_FEED = 10
 
 
 class InstitutionFeed(ArticleFeed):
@@ -91,9 +95,15 @@ class AgreementFeed(PoliteFeed):
 
     def validator_rows(self, scope):
         """Agreement times plus the count and last change of published coverage."""
-        public = Q(articles__in=Article.objects.published().values("pk"))
+        # The rule applied on the join itself: an IN over every public story
+        # cost 0.3 s per request at 100,000 stories.
+        public = publication_rule(through="articles")
+        # The feed's agreements first, then their coverage: aggregating every
+        # agreement's coverage before the LIMIT read thousands of stories.
+        shown = self._ordered(scope).values("pk")[:FEED_LENGTH]
         return list(
             self._ordered(scope)
+            .filter(pk__in=shown)
             .annotate(
                 coverage_count=Count("articles", filter=public),
                 coverage_updated=Max("articles__updated_at", filter=public),
@@ -121,7 +131,12 @@ class AgreementFeed(PoliteFeed):
                 "areas",
                 Prefetch(
                     "articles",
-                    queryset=Article.objects.published().newest_first(),
+                    # The newest few; the agreement's page lists the rest.
+                    queryset=Article.objects.published()
+                    .newest_first()
+                    .only("headline", "slug", "published_at", "created_at", "updated_at")[
+                        :COVERAGE_IN_FEED
+                    ],
                     to_attr="coverage",
                 ),
             )[:FEED_LENGTH]
