@@ -72,7 +72,16 @@ def next_scheduled_change(now):
 
 def current_generation(now=None):
     now = now or timezone.now()
-    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    return generation_from(cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY]), now)
+
+
+def generation_from(values, now):
+    """The current generation, from the generation and next-change values read.
+
+    Takes what a ``get_many`` already returned, so a caller can fetch its own
+    keys in the same round trip. Bumps the generation when a scheduled story
+    or embargo end has come due since the last look.
+    """
     generation = values.get(GENERATION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
     if generation is None:
@@ -99,12 +108,19 @@ class AnonymousPageCacheMiddleware:
 
     Sits right after Django's SecurityMiddleware (so the HTTPS redirect and
     host check still come first) and before everything else: a hit skips
-    sessions, CSRF, auth, messages and template rendering, and costs two
-    cache reads. What is stored is the finished response, headers from the
-    inner middleware included; the CSP nonce in the page and in its policy
-    header is swapped for a fresh one on every hit, so no two readers get the
-    same nonce. Conditional requests are answered 304 from the stored ETag
-    and Last-Modified without touching the database.
+    sessions, CSRF, auth, messages and template rendering.
+
+    Each page is two entries: its *head* (generation, status, headers,
+    validators, nonce) and its *body*, each stamped with the generation it
+    was rendered in. A hit reads the generation, the next scheduled change,
+    the head and the body in one round trip; a conditional request reads the
+    head alone and is answered 304 from its ETag and Last-Modified, without
+    fetching a 180 KB feed it will not send. An entry from an older
+    generation is a miss.
+
+    What is stored is the finished response, headers from the inner
+    middleware included; the CSP nonce in the page and in its policy header
+    is swapped for a fresh one on every hit, so no two readers share one.
     """
 
     def __init__(self, get_response):
@@ -113,13 +129,29 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.applies_to(request):
             return self.get_response(request)
-        key = self.cache_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return self.rebuild(cached, request)
+        head_key, body_key = self.cache_keys(request)
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        wanted = [GENERATION_KEY, NEXT_CHANGE_KEY, head_key]
+        if not conditional:
+            wanted.append(body_key)
+        values = cache.get_many(wanted)
+        generation = generation_from(values, timezone.now())
+        head = values.get(head_key)
+        if head is not None and head["generation"] == generation:
+            not_modified = self.not_modified(head, request)
+            if not_modified:
+                return not_modified
+            body = values[body_key] if body_key in values else cache.get(body_key)
+            if body is not None and body["generation"] == generation:
+                return self.rebuild(head, body["content"])
         response = self.get_response(request)
         if request.method == "GET" and self.is_cacheable(response):
-            cache.set(key, self.pack(response, request), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            # Filed under the generation read before rendering: a change made
+            # meanwhile has bumped it, so this page is already a miss.
+            head, body = self.pack(response, request, generation)
+            cache.set_many({head_key: head, body_key: body}, settings.NEWSROOM_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -133,11 +165,12 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def cache_key(request):
+    def cache_keys(request):
         # Feeds vary on Accept (browsers get the styled XML), so it is part of the key.
         variant = f"{request.get_full_path()}\n{request.headers.get('Accept', '')}"
         digest = hashlib.sha256(variant.encode()).hexdigest()
-        return f"pagecache:{current_generation()}:{request.get_host()}:{digest}"
+        base = f"pagecache:{request.get_host()}:{digest}"
+        return f"{base}:head", f"{base}:body"
 
     @staticmethod
     def is_cacheable(response):
@@ -150,38 +183,44 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def pack(response, request):
+    def pack(response, request, generation):
         nonce = getattr(request, "_csp_nonce", None)
-        used_nonce = str(nonce) if nonce else ""
-        return {
-            "content": response.content,
+        head = {
+            "generation": generation,
             "status": response.status_code,
-            "headers": list(response.headers.items()),
-            "nonce": used_nonce,
+            "headers": dict(response.headers.items()),
+            "nonce": str(nonce) if nonce else "",
         }
+        return head, {"generation": generation, "content": response.content}
 
     @staticmethod
-    def rebuild(cached, request):
-        headers = dict(cached["headers"])
-        # The stored validators answer a conditional request with no body to send.
+    def not_modified(head, request):
+        """A 304 (or 412) from the stored validators, or None to send the page."""
+        headers = head["headers"]
         etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
-        not_modified = (etag or last_modified) and get_conditional_response(
+        if not (etag or last_modified):
+            return None
+        answer = get_conditional_response(
             request, etag=etag, last_modified=last_modified and parse_http_date_safe(last_modified)
         )
-        if not_modified:
-            for name in NOT_MODIFIED_HEADERS:
-                if name in headers:
-                    not_modified[name] = headers[name]
-            not_modified["X-Page-Cache"] = "hit"
-            return not_modified
-        content = cached["content"]
-        old_nonce = cached["nonce"]
+        if answer is None:
+            return None
+        for name in NOT_MODIFIED_HEADERS:
+            if name in headers:
+                answer[name] = headers[name]
+        answer["X-Page-Cache"] = "hit"
+        return answer
+
+    @staticmethod
+    def rebuild(head, content):
+        headers = dict(head["headers"])
+        old_nonce = head["nonce"]
         if old_nonce:
             fresh = generate_nonce()
             content = content.replace(old_nonce.encode(), fresh.encode())
             for name in CSP_HEADERS:
                 if name in headers:
                     headers[name] = headers[name].replace(old_nonce, fresh)
-        response = HttpResponse(content, status=cached["status"], headers=headers)
+        response = HttpResponse(content, status=head["status"], headers=headers)
         response["X-Page-Cache"] = "hit"
         return response

@@ -206,3 +206,41 @@ def test_month_archive_sidebar_follows_new_stories(client, settings):
     assert b"March 2019" not in fetch(client, url).content
     make_article(published_at=datetime.datetime(2019, 3, 10, 9, tzinfo=datetime.UTC))
     assert b"March 2019" in fetch(client, url).content
+
+
+class CountingCache:
+    """Wraps the real cache, counting reads and what each one asked for."""
+
+    def __init__(self, real):
+        self.real = real
+        self.reads = []
+
+    def get(self, key, *args, **kwargs):
+        self.reads.append([key])
+        return self.real.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.reads.append(list(keys))
+        return self.real.get_many(keys, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_hit_and_a_304_each_cost_one_cache_read(client, monkeypatch):
+    import articles.pagecache
+
+    make_article()
+    url = reverse("feeds:latest")
+    first = fetch(client, url)
+    counting = CountingCache(articles.pagecache.cache)
+    monkeypatch.setattr(articles.pagecache, "cache", counting)
+
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    assert len(counting.reads) == 1
+    counting.reads.clear()
+    not_modified = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert not_modified.status_code == 304
+    # One read, and not of the feed's body.
+    assert len(counting.reads) == 1
+    assert not any(key.endswith(":body") for key in counting.reads[0])
