@@ -244,3 +244,12 @@ def test_a_hit_and_a_304_each_cost_one_cache_read(client, monkeypatch):
     # One read, and not of the feed's body.
     assert len(counting.reads) == 1
     assert not any(key.endswith(":body") for key in counting.reads[0])
+
+
+def test_redis_backend_reuses_one_client_per_server(settings):
+    from newsroom.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/9", {})
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=False) is client
+    assert backend._cache.get_client("any-key", write=True) is client
