@@ -167,3 +167,24 @@ def test_query_counts_stay_flat_as_the_archive_grows(bench_media):
     assert {page: counts[1:] for page, counts in small.items()} == {
         page: counts[1:] for page, counts in large.items()
     }
+
+
+def test_flat_cost_report_compares_each_page_at_both_sizes():
+    from bench.report import flat_cost_markdown
+
+    def run(articles, rows):
+        return {
+            "articles": articles,
+            "pages": [
+                {"page": page, "ratio": ratio, "queries": queries, "queries_warm": queries}
+                for page, ratio, queries in rows
+            ],
+        }
+
+    table = flat_cost_markdown(
+        run(2000, [("article", 0.40, 7), ("home", 0.50, 5)]),
+        run(100000, [("article", 0.38, 7), ("home", 0.30, 6)]),
+    )
+
+    assert "| article | 0.400 | 0.380 | 0.95 | 7 (7) → 7 (7) |" in table
+    assert "| home | 0.500 | 0.300 | 0.60 ✗ | 5 (5) → 6 (6) ✗ |" in table
