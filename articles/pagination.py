@@ -65,8 +65,11 @@ class UncountedPaginator(Paginator):
         if self.rows is None:
             rows = list(self.object_list.filter(pk__in=window))
         else:
-            order = self.object_list.query.order_by
-            rows = list(self.rows.filter(pk__in=window).order_by(*order))
+            rows = self.rows.filter(pk__in=window)
+            # The list's own order; without one, the model's default applies to both.
+            if order := self.object_list.query.order_by:
+                rows = rows.order_by(*order)
+            rows = list(rows)
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results."))
         return UncountedPage(
