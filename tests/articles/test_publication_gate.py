@@ -70,3 +70,31 @@ def test_publication_time_exactly_now_is_public():
     article = make_article(published_at=now, embargo_until=now)
     assert Article.objects.published(now=now).filter(pk=article.pk).exists()
     assert article.is_published(now=now)
+
+
+@pytest.mark.django_db
+def test_month_list_counts_only_public_stories_in_the_newsroom_time_zone():
+    dt, tz = datetime, timezone
+    utc = dt.UTC
+    # 31 January 16:30 UTC is already 1 February in Seoul.
+    make_article(published_at=dt.datetime(2024, 1, 31, 16, 30, tzinfo=utc))
+    make_article(published_at=dt.datetime(2023, 6, 10, 9, tzinfo=utc))
+    make_article(published_at=dt.datetime(2023, 6, 20, 9, tzinfo=utc))
+    make_article(published_at=dt.datetime(2022, 3, 1, 9, tzinfo=utc), status=ArticleStatus.DRAFT)
+    make_article(
+        published_at=dt.datetime(2021, 5, 1, 9, tzinfo=utc),
+        embargo_until=tz.now() + dt.timedelta(days=1),
+    )
+    make_article(published_at=tz.now() + dt.timedelta(days=40))
+
+    months = Article.objects.published().months_newest_first(10)
+
+    seoul = tz.get_current_timezone()
+    assert months == [
+        dt.datetime(2024, 2, 1, tzinfo=seoul),
+        dt.datetime(2023, 6, 1, tzinfo=seoul),
+    ]
+    assert months == list(
+        Article.objects.published().datetimes("published_at", "month", order="DESC")[:10]
+    )
+    assert Article.objects.published().months_newest_first(1) == months[:1]
