@@ -1,8 +1,9 @@
 """Whole-page cache for anonymous readers.
 
-Every cached page is filed under a *generation* number. Any change to a
-record that a public page can show bumps the generation, so the next request
-renders afresh; old entries simply expire. Time also changes what is public
+Every cached page is stamped with the *generation* number it was rendered
+in. Any change to a record that a public page can show bumps the
+generation, so an entry with an older stamp is a miss and the next request
+renders afresh (and overwrites it); entries nobody asks for again expire. Time also changes what is public
 (a scheduled story goes live, an embargo lifts) without any save, so the
 moment of the next such transition is kept beside the generation, and the
 first request after it bumps the generation too. No cron job is involved.
