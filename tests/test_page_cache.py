@@ -253,3 +253,20 @@ def test_redis_backend_reuses_one_client_per_server(settings):
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client(write=False) is client
     assert backend._cache.get_client("any-key", write=True) is client
+
+
+def test_304_from_the_cache_does_not_depend_on_how_the_view_spelled_etag(client, rf):
+    from django.http import HttpResponse
+
+    from articles.pagecache import AnonymousPageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("feed body")
+        response["etag"] = '"v1"'
+        return response
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    assert middleware(rf.get("/feeds/odd/"))["X-Page-Cache"] == "miss"
+    answer = middleware(rf.get("/feeds/odd/", headers={"If-None-Match": '"v1"'}))
+    assert answer.status_code == 304
+    assert answer["ETag"] == '"v1"'

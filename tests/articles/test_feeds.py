@@ -428,6 +428,29 @@ def test_agreement_feed_changes_when_its_coverage_is_published(client, newsroom)
     assert "Scheduled story" in feedparser.parse(after.content).entries[0].content[0].value
 
 
+def test_agreement_item_lists_its_ten_newest_stories_and_leaves_the_rest_to_its_page(
+    client, newsroom
+):
+    extra = [
+        make_article(
+            headline=f"Coverage story {number:02d}",
+            published_at=newsroom.now - datetime.timedelta(days=30, minutes=number),
+        )
+        for number in range(12)
+    ]
+    for article in extra:
+        article.agreements.add(newsroom.agreement)
+    response = client.get(reverse("feeds:agreements"))
+    content = feedparser.parse(response.content).entries[0].content[0].value
+    coverage = content.split("Coverage</h3>", 1)[1]
+
+    assert coverage.count("<li>") == 10
+    # The agreement's newer stories first, then the extra ones newest first.
+    assert BASE + newsroom.newer.get_absolute_url() in coverage
+    assert "Coverage story 00" in coverage
+    assert "Coverage story 11" not in coverage
+
+
 def add_busy_stories(newsroom, count):
     """More stories in every feed, each with tags, bylines and a lead image."""
     author = make_person(name="Busy Writer")
