@@ -1,6 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+from newsroom import pagecache
 
 
 class ArticlesConfig(AppConfig):
@@ -8,7 +9,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles.pagecache import invalidate_on_change
+        # Models load only once the app registry is ready.
+        from articles.models import Article
 
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(invalidate_on_change, dispatch_uid=f"pagecache-{signal!r}")
+        # Tags are taggit's records, shown on our story pages.
+        pagecache.watched_apps_register("articles", "taggit")
+        pagecache.schedule_source_register(Article.objects.next_visibility_change)

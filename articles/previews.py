@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import PreviewLink
+from newsroom.display import newsroom_time_display
 
 SALT = "articles.preview-link"
 DEFAULT_LIFETIME = datetime.timedelta(days=7)
@@ -90,7 +91,7 @@ def preview_link_resolve(token, *, now=None):
     if link.expires_at <= (now or timezone.now()):
         raise PreviewLinkUnavailable(
             _("This preview link expired on %(when)s.")
-            % {"when": f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M %Z}"},
+            % {"when": newsroom_time_display(link.expires_at)},
             status=410,
         )
     return link

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Quote, RelatedArticle, TaggedArticle
 from institutions.models import Person
+from newsroom.queries import union_of_slices
 
 # Points per shared link; see ``related_articles_for`` for the reasoning.
 AGREEMENT_WEIGHT = 100
@@ -149,13 +150,7 @@ def _candidate_pool(article, *, agreements, direct, family, people, tags, size, 
             .order_by(f"-{field}__published_at")
             .values(f"{field}_id")[:POOL_PER_LINK]
         )
-    # One UNION rather than ORed IN tests: PostgreSQL then estimates the pool's
-    # size from the LIMITs instead of assuming every article, which would
-    # make it JIT-compile the query at a cost of most of a second.
-    # Each sliced part sits in an IN test of its own because SQLite refuses
-    # LIMIT directly inside a compound statement.
-    wrapped = [Article.objects.filter(pk__in=part).values("pk") for part in parts]
-    return Q(pk__in=wrapped[0].union(*wrapped[1:], all=True))
+    return Q(pk__in=union_of_slices(Article, parts))
 
 
 def _scored_candidates(article, *, agreements, direct, family, people, tags, now, limit):

@@ -49,6 +49,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, ArticleSearchDocument, Quote
 from institutions.models import Institution, Person
+from newsroom.queries import union_of_slices
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -218,7 +219,9 @@ def _postgres_search(text):
     names = _named_article_ids(text)
     name_bonus = Value(0.0, output_field=FloatField())
     if names is not None:
-        candidates = text_matches.union(newest.filter(pk__in=names)[:SEARCH_CANDIDATES])
+        candidates = union_of_slices(
+            Article, [text_matches, newest.filter(pk__in=names)[:SEARCH_CANDIDATES]]
+        )
         name_bonus = Case(
             When(pk__in=names, then=Value(NAME_MATCH_BONUS)),
             default=Value(0.0),

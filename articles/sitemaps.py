@@ -1,24 +1,17 @@
-from urllib.parse import urlsplit
+import datetime
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
+from newsroom.sitemaps import NewsroomSitemap
 
-
-class NewsroomSitemap(Sitemap):
-    """Absolute URLs on the site's public address, as canonical links use.
-
-    Django would otherwise take the host from the request, which behind a
-    proxy or on a staging name is not the address search engines should keep.
-    """
-
-    def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme or "https"
-
-    def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+# Google News reads at most this many URLs, from the last two days.
+NEWS_SITEMAP_MAX = 1000
+NEWS_SITEMAP_DAYS = 2
 
 
 def latest_publication(**filters):
@@ -55,3 +48,25 @@ class SectionSitemap(NewsroomSitemap):
 
     def lastmod(self, section):
         return section.last_published
+
+
+@require_safe
+def news_sitemap(request):
+    """Google News sitemap: published stories of the last two days, newest first."""
+    since = timezone.now() - datetime.timedelta(days=NEWS_SITEMAP_DAYS)
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .newest_first()
+        .only("headline", "slug", "published_at", "created_at")[:NEWS_SITEMAP_MAX]
+    )
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "articles": articles,
+            "publication_name": settings.NEWSROOM_NAME,
+            "publication_language": settings.NEWSROOM_LANGUAGE,
+        },
+        content_type="application/xml; charset=utf-8",
+    )

@@ -22,6 +22,4 @@ urlpatterns = [
     ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
 ]

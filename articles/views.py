@@ -1,14 +1,11 @@
 import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_safe
 from django.views.generic import (
     DetailView,
     ListView,
@@ -19,16 +16,15 @@ from django.views.generic import (
 from taggit.models import Tag
 
 from articles.models import Article, Section, sections_for_navigation
-from articles.pagination import UncountedPaginator
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
+from articles.related import RelatedArticleSuggestion, related_articles_for
+from articles.search import SEARCH_CANDIDATES, search_articles, search_names, search_text_clean
 from articles.workflow import ArticleMoved, article_for_old_url
 from institutions.models import Agreement, AgreementParty
+from newsroom.pagination import UncountedPaginator
+from newsroom.queries import union_of_slices
 
-# Longest search text we pass on; anything longer is cut, not refused, so a
-# pasted paragraph still finds something.
-SEARCH_MAX_LENGTH = 200
 HOME_PER_SECTION = 3
-NEWS_SITEMAP_MAX = 1000
 UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=30)
 RELATED_CACHE_TIMEOUT = 600
 
@@ -48,13 +44,6 @@ class ArticleViewMixin:
     def get_queryset(self):
         return Article.objects.published().select_related("section").newest_first()
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        if self.paginator_class is UncountedPaginator:
-            # The ids come through the publication gate in ``queryset``;
-            # the rows are then read by id alone.
-            kwargs["rows"] = Article.objects.select_related("section")
-        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
-
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
@@ -67,17 +56,10 @@ class HomeView(TemplateView):
         # list per section, each read from the section's index, joined by
         # UNION. A ranking over every public story cost 0.4 s at 100,000.
         public = Article.objects.published().order_by("-published_at", "-pk").values("pk")
-        per_section = [
-            # Each sliced list sits in an IN test of its own: SQLite refuses
-            # LIMIT directly inside a compound statement.
-            Article.objects.filter(
-                pk__in=public.filter(section=section)[: HOME_PER_SECTION + 1]
-            ).values("pk")
-            for section in sections
-        ]
-        if not per_section:
-            per_section = [Article.objects.none().values("pk")]
-        newest_ids = per_section[0].union(*per_section[1:], all=True)
+        newest_ids = union_of_slices(
+            Article,
+            [public.filter(section=section)[: HOME_PER_SECTION + 1] for section in sections],
+        )
         ranked = list(
             Article.objects.published()
             .filter(pk__in=newest_ids)
@@ -93,12 +75,16 @@ class HomeView(TemplateView):
         context["section_groups"] = [
             (section, articles[:HOME_PER_SECTION]) for section, articles in by_section.items()
         ]
-        context["recent_agreements"] = Agreement.objects.prefetch_related(
-            Prefetch(
-                "signatories",
-                queryset=AgreementParty.objects.select_related("institution__parent"),
+        context["recent_agreements"] = (
+            Agreement.objects.announced()
+            .prefetch_related(
+                Prefetch(
+                    "signatories",
+                    queryset=AgreementParty.objects.select_related("institution__parent"),
+                )
             )
-        ).order_by("-signed_on", "title")[:5]
+            .order_by("-signed_on", "title")[:5]
+        )
         return context
 
 
@@ -173,20 +159,13 @@ class SearchView(ArticleViewMixin, ListView):
     # and the page says how many matched.
     paginator_class = Paginator
 
-    def get_query(self):
-        return " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-
     def get_queryset(self):
-        from articles.search import search_articles
-
-        self.query = self.get_query()
+        self.query = search_text_clean(self.request.GET.get("q", ""))
         if not self.query:
             return Article.objects.none()
         return search_articles(self.query)
 
     def get_context_data(self, **kwargs):
-        from articles.search import SEARCH_CANDIDATES, search_names
-
         names = search_names(self.query) if self.query else {"people": [], "institutions": []}
         context = super().get_context_data(
             query=self.query,
@@ -207,8 +186,6 @@ def related_for_page(article, *, limit=6):
     by the article's last change. The stories themselves are read again
     through ``published()`` on every request: one withdrawn since never shows.
     """
-    from articles.related import RelatedArticleSuggestion, related_articles_for
-
     key = f"articles:related:{article.pk}:{article.updated_at.timestamp()}:{limit}"
     chosen = cache.get(key)
     if chosen is None:
@@ -279,33 +256,6 @@ class ArticleDetailView(DetailView):
             context["updated_at"] = article.updated_at
         context["related"] = related_for_page(article)
         return context
-
-
-@require_safe
-def news_sitemap(request):
-    """Google News sitemap: published stories of the last two days, newest first."""
-    since = timezone.now() - datetime.timedelta(days=2)
-    articles = (
-        Article.objects.published()
-        .filter(published_at__gte=since)
-        .newest_first()
-        .only("headline", "slug", "published_at", "created_at")[:NEWS_SITEMAP_MAX]
-    )
-    return render(
-        request,
-        "sitemaps/news.xml",
-        {
-            "articles": articles,
-            "publication_name": settings.NEWSROOM_NAME,
-            "publication_language": settings.NEWSROOM_LANGUAGE,
-        },
-        content_type="application/xml; charset=utf-8",
-    )
-
-
-@require_safe
-def robots_txt(request):
-    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
 class ArticlePreviewView(ArticleDetailView):

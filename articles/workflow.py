@@ -6,16 +6,13 @@ actions and the tests all ask the same questions.
 """
 
 import datetime
-import zoneinfo
 
-import reversion
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleStatus, ArticleStatusChange, ArticleURL
+from newsroom import revisions
 
 PUBLISH_PERMISSION = "articles.publish_article"
 CHANGE_PERMISSION = "articles.change_article"
@@ -37,20 +34,6 @@ def article_editable_by(article, user):
     return article.created_by_id == user.pk and article.status in WRITER_EDITABLE
 
 
-def article_publish_problems(article):
-    """Field name -> message for everything that keeps ``article`` from going out."""
-    problems = {}
-    if not (article.headline or "").strip():
-        problems["headline"] = _("A published story needs a headline.")
-    if not strip_tags(article.body or "").strip():
-        problems["body"] = _("A published story needs a body.")
-    if not article.section_id:
-        problems["section"] = _("Choose a section before publishing.")
-    if article.lead_image and not (article.lead_image_alt or "").strip():
-        problems["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
-    return problems
-
-
 def status_change_record(*, article, from_status, user, when=None):
     """Note a status change; a save that keeps the status records nothing."""
     if from_status == article.status:
@@ -66,9 +49,7 @@ def status_change_record(*, article, from_status, user, when=None):
 
 def _article_save(article, *, user, comment, from_status):
     article.updated_by = user
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment)
+    with transaction.atomic(), revisions.recorded(user=user, comment=comment):
         article.save()
         status_change_record(article=article, from_status=from_status, user=user)
 
@@ -77,7 +58,7 @@ def article_publish(*, article, user, now=None):
     """Publish now (or at the time already set); return the problems if refused."""
     if not user_can_publish(user):
         return {"status": _("You may not publish stories.")}
-    problems = article_publish_problems(article)
+    problems = article.publish_problems()
     if problems:
         return problems
     from_status = article.status
@@ -119,21 +100,6 @@ def review_queue():
         .select_related("section", "updated_by", "created_by")
         .order_by("updated_at", "pk")
     )
-
-
-def newsroom_zone_label(moment=None):
-    """The newsroom's zone as editors should read it, e.g. "Asia/Seoul (KST)"."""
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    abbreviation = (moment or timezone.now()).astimezone(zone).tzname()
-    return f"{settings.TIME_ZONE} ({abbreviation})"
-
-
-def newsroom_time_display(moment):
-    """A stored time in the newsroom's zone with the zone named, for editors."""
-    if moment is None:
-        return "—"
-    local = timezone.localtime(moment)
-    return f"{local:%Y-%m-%d %H:%M} {newsroom_zone_label(moment)}"
 
 
 class ArticleMoved(Exception):

@@ -36,7 +36,6 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from articles.sample import sample_image
 from bench import vocabulary as vocab
 from institutions.models import (
     Agreement,
@@ -47,6 +46,7 @@ from institutions.models import (
     Person,
     Position,
 )
+from newsroom.sample import sample_image
 
 DEFAULT_SEED = 2026
 DEFAULT_ARTICLES = 2000
@@ -338,7 +338,7 @@ class _Pools:
                 fields["lead_image_bytes"] = default_storage.size(name)
             if _has_field("lead_image_renditions"):
                 # Reuses copies already in storage, so only the first run encodes.
-                from articles.renditions import image_renditions_make
+                from newsroom.renditions import image_renditions_make
 
                 width, height, renditions = image_renditions_make(
                     Article(lead_image=name).lead_image

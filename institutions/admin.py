@@ -1,11 +1,9 @@
-import reversion
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import NewsroomVersionAdmin
 from articles.models import Quote
 from institutions.models import (
     Agreement,
@@ -15,15 +13,10 @@ from institutions.models import (
     Person,
     Position,
 )
+from newsroom.admin import NewsroomVersionAdmin
 
 # People keep their positions and agreements their parties and areas in
 # every revision, so a restore brings the whole record back.
-reversion.register(Institution, exclude=("version",))
-reversion.register(Position)
-reversion.register(Person, exclude=("version",), follow=("positions",))
-reversion.register(AgreementParty)
-reversion.register(AgreementArea)
-reversion.register(Agreement, exclude=("version",), follow=("signatories", "areas"))
 
 
 def admin_links(objects, *, label=str):

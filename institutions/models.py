@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.images import IMAGE_VALIDATORS
-from articles.locking import version_bump
+from newsroom import revisions
+from newsroom.images import IMAGE_VALIDATORS
+from newsroom.models import EditedRecord
 
 
 class InstitutionKind(models.TextChoices):
@@ -48,7 +48,7 @@ class InstitutionQuerySet(models.QuerySet):
         )
 
 
-class Institution(models.Model):
+class Institution(EditedRecord):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(
         _("short name"),
@@ -81,14 +81,6 @@ class Institution(models.Model):
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(
         _("logo"), upload_to="institutions/logos/", blank=True, validators=IMAGE_VALIDATORS
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=0,
-        editable=False,
-        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
     )
 
     objects = InstitutionQuerySet.as_manager()
@@ -152,7 +144,7 @@ class Institution(models.Model):
             )
 
 
-class Person(models.Model):
+class Person(EditedRecord):
     name = models.CharField(
         _("name"),
         max_length=200,
@@ -166,14 +158,6 @@ class Person(models.Model):
         _("photo"), upload_to="people/", blank=True, validators=IMAGE_VALIDATORS
     )
     bio = models.TextField(_("short bio"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=0,
-        editable=False,
-        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
-    )
 
     class Meta:
         ordering = ["name"]
@@ -251,6 +235,12 @@ class Position(models.Model):
     def printable_title(self):
         return f"{self.title}, {self.institution.name}"
 
+    def is_held_on(self, date):
+        """Instance twin of ``PositionQuerySet.held_on``, for rows already fetched."""
+        return (self.started_on is None or self.started_on <= date) and (
+            self.ended_on is None or self.ended_on >= date
+        )
+
     def clean(self):
         super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
@@ -272,14 +262,16 @@ class AgreementStatus(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet):
+    def announced(self, *, on=None):
+        """Agreements signed by ``on`` (today): an unsigned one is not yet news."""
+        return self.filter(signed_on__lte=on or timezone.localdate())
+
     def in_force(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(signed_on__lte=on).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
-        )
+        return self.announced(on=on).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
 
 
-class Agreement(models.Model):
+class Agreement(EditedRecord):
     title = models.CharField(_("title"), max_length=250)
     kind = models.CharField(
         _("kind"), max_length=20, choices=AgreementKind, default=AgreementKind.MOU
@@ -305,14 +297,6 @@ class Agreement(models.Model):
         through="AgreementParty",
         related_name="agreements",
         verbose_name=_("parties"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=0,
-        editable=False,
-        help_text=_("Raised on every save; the admin refuses a save based on an older version."),
     )
 
     objects = AgreementQuerySet.as_manager()
@@ -433,7 +417,11 @@ class AgreementArea(models.Model):
         return self.description
 
 
-for _locked in (Institution, Person, Agreement):
-    pre_save.connect(
-        version_bump, sender=_locked, dispatch_uid=f"{_locked._meta.label_lower}_version_bump"
-    )
+# A person's revision holds their positions; an agreement's, its parties and
+# areas. The version counter is the lock, not content.
+revisions.register(Institution, exclude=("version",))
+revisions.register(Position)
+revisions.register(Person, exclude=("version",), follow=("positions",))
+revisions.register(AgreementParty)
+revisions.register(AgreementArea)
+revisions.register(Agreement, exclude=("version",), follow=("signatories", "areas"))

@@ -1,5 +1,5 @@
-from articles.sitemaps import NewsroomSitemap
 from institutions.models import Agreement, Institution, Person
+from newsroom.sitemaps import NewsroomSitemap
 
 
 class InstitutionSitemap(NewsroomSitemap):

@@ -15,13 +15,6 @@ def _parties():
     )
 
 
-def _held_on(position, date):
-    """Python twin of ``PositionQuerySet.held_on`` for already-fetched rows."""
-    return (position.started_on is None or position.started_on <= date) and (
-        position.ended_on is None or position.ended_on >= date
-    )
-
-
 def agreement_timeline(institution):
     """The institution's agreements, oldest first, each with its partners.
 
@@ -111,7 +104,7 @@ class PersonDetailView(ArticleViewMixin, ListView):
         context = super().get_context_data(
             person=person,
             positions=positions,
-            current_positions=[p for p in positions if _held_on(p, today)],
+            current_positions=[p for p in positions if p.is_held_on(today)],
             **kwargs,
         )
         # Quotes follow the stories' pagination: a long-serving dean may have

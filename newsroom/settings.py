@@ -58,6 +58,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The public address of the site, used where a request is not at hand
 # (feeds and sitemaps built outside a request, the sample loader's output).
 SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Let the app serve MEDIA_URL with DEBUG off: loopback runs only (browser
+# checks, the benchmark); production puts a web server or object storage there.
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", False)
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "University Newsroom")
 NEWSROOM_LANGUAGE = "en"
 
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "newsroom",
     "institutions",
     "articles",
 ]
@@ -80,7 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything but the HTTPS redirect: a hit skips the rest.
-    "articles.pagecache.AnonymousPageCacheMiddleware",
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +140,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Whole pages for anonymous readers, invalidated on every relevant change and
-# at each scheduled publication or embargo end (articles/pagecache.py). Only
+# at each scheduled publication or embargo end (newsroom/pagecache.py). Only
 # safe with a cache that every app server shares, hence on with Redis.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", bool(os.environ.get("REDIS_URL")))
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)

@@ -1,15 +1,18 @@
-import os
+"""The whole URL map: every public address, feed and sitemap at a glance."""
+
 import re
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
-from articles.sitemaps import ArticleSitemap, SectionSitemap
+from articles import feeds as article_feeds
+from articles.sitemaps import ArticleSitemap, SectionSitemap, news_sitemap
+from institutions import feeds as institution_feeds
 from institutions.sitemaps import AgreementSitemap, InstitutionSitemap, PersonSitemap
+from newsroom import syndication, views
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -23,16 +26,45 @@ sitemaps = {
     "agreements": AgreementSitemap,
 }
 
+
+def feed_formats(prefix, name, feed_class, *, formats=("rss", "atom")):
+    """RSS at ``<prefix>rss/`` named ``name``; other formats add ``-<format>``."""
+    return [
+        path(
+            f"{prefix}{feed_format}/",
+            feed_class(feed_format=feed_format),
+            name=name if feed_format == "rss" else f"{name}-{feed_format}",
+        )
+        for feed_format in formats
+    ]
+
+
+every_format = ("rss", "atom", "json")
+feed_patterns = [
+    path("", article_feeds.feeds_index, name="index"),
+    path("feed.xsl", syndication.feed_stylesheet, name="stylesheet"),
+    *feed_formats("", "latest", article_feeds.ArticleFeed, formats=every_format),
+    *feed_formats(
+        "section/<slug:slug>/", "section", article_feeds.SectionFeed, formats=every_format
+    ),
+    # Tag slugs may keep non-ASCII letters, which the slug converter refuses.
+    *feed_formats("tag/<str:slug>/", "tag", article_feeds.TagFeed),
+    *feed_formats("institution/<slug:slug>/", "institution", institution_feeds.InstitutionFeed),
+    *feed_formats("person/<slug:slug>/", "person", institution_feeds.PersonFeed),
+    *feed_formats("agreements/", "agreements", institution_feeds.AgreementFeed),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("feeds/", include("articles.feed_urls")),
-    path(
-        "sitemap.xml",
-        cache_page(60 * 15)(sitemap),
-        {"sitemaps": sitemaps},
-        name="sitemap",
-    ),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    # Not cached by time: the anonymous page cache serves it and forgets it
+    # with every change, so a withdrawn story leaves the sitemap at once.
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    # Home, news, sections, tags, archives, articles, search, previews.
     path("", include("articles.urls")),
+    # institutions/, people/, agreements/.
     path("", include("institutions.urls")),
 ]
 
@@ -40,7 +72,7 @@ urlpatterns = [
 # development, and in loopback runs with DEBUG off that ask for it
 # (NEWSROOM_SERVE_MEDIA=1 for the browser checks and benchmark). Production
 # puts a web server or object storage in front of MEDIA_URL.
-if settings.DEBUG or os.environ.get("NEWSROOM_SERVE_MEDIA") == "1":
+if settings.DEBUG or settings.NEWSROOM_SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",

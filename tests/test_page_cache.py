@@ -228,13 +228,13 @@ class CountingCache:
 
 
 def test_a_hit_and_a_304_each_cost_one_cache_read(client, monkeypatch):
-    import articles.pagecache
+    import newsroom.pagecache
 
     make_article()
     url = reverse("feeds:latest")
     first = fetch(client, url)
-    counting = CountingCache(articles.pagecache.cache)
-    monkeypatch.setattr(articles.pagecache, "cache", counting)
+    counting = CountingCache(newsroom.pagecache.cache)
+    monkeypatch.setattr(newsroom.pagecache, "cache", counting)
 
     assert fetch(client, url)["X-Page-Cache"] == "hit"
     assert len(counting.reads) == 1
@@ -258,7 +258,7 @@ def test_redis_backend_reuses_one_client_per_server(settings):
 def test_304_from_the_cache_does_not_depend_on_how_the_view_spelled_etag(client, rf):
     from django.http import HttpResponse
 
-    from articles.pagecache import AnonymousPageCacheMiddleware
+    from newsroom.pagecache import AnonymousPageCacheMiddleware
 
     def view(request):
         response = HttpResponse("feed body")

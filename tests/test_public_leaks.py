@@ -135,7 +135,7 @@ def _known_urls(data):
         data["person"].get_absolute_url(),
         data["agreement"].get_absolute_url(),
         "/sitemap.xml",
-        reverse("articles:news-sitemap"),
+        reverse("news-sitemap"),
         "/robots.txt",
     ]
     urls += [institution.get_absolute_url() for institution in data["institutions"]]

@@ -124,7 +124,7 @@ def test_sitemap_validates_against_the_sitemaps_org_schema(client, site):
 
 
 def test_news_sitemap_has_only_the_last_two_days_of_public_stories(client, site):
-    response = client.get(reverse("articles:news-sitemap"))
+    response = client.get(reverse("news-sitemap"))
     tree = _parse(response)
 
     assert response["Content-Type"].startswith("application/xml")
@@ -146,7 +146,7 @@ def test_news_sitemap_has_only_the_last_two_days_of_public_stories(client, site)
 @pytest.mark.skipif(not XSD.exists(), reason="npm package 'sitemap' (sitemap.xsd) not installed")
 def test_news_sitemap_without_news_tags_validates_against_the_schema(client, site):
     schema = etree.XMLSchema(etree.parse(str(XSD)))
-    tree = _parse(client.get(reverse("articles:news-sitemap")))
+    tree = _parse(client.get(reverse("news-sitemap")))
     for element in tree.findall(".//news:news", NS):
         element.getparent().remove(element)
 
@@ -154,11 +154,11 @@ def test_news_sitemap_without_news_tags_validates_against_the_schema(client, sit
 
 
 def test_news_sitemap_stops_at_a_thousand(client, settings, monkeypatch):
-    monkeypatch.setattr("articles.views.NEWS_SITEMAP_MAX", 3)
+    monkeypatch.setattr("articles.sitemaps.NEWS_SITEMAP_MAX", 3)
     for _ in range(5):
         make_article(published_at=timezone.now() - datetime.timedelta(hours=1))
 
-    tree = _parse(client.get(reverse("articles:news-sitemap")))
+    tree = _parse(client.get(reverse("news-sitemap")))
 
     assert len(tree.findall("s:url", NS)) == 3
 
@@ -169,15 +169,15 @@ def test_news_sitemap_escapes_headlines(client):
         published_at=timezone.now() - datetime.timedelta(minutes=5),
     )
 
-    tree = _parse(client.get(reverse("articles:news-sitemap")))
+    tree = _parse(client.get(reverse("news-sitemap")))
 
     assert tree.findtext("s:url/news:news/news:title", namespaces=NS) == "Lab & clinic <together>"
 
 
 def test_sitemaps_answer_head_and_refuse_post(client, site):
-    for url in ["/sitemap.xml", reverse("articles:news-sitemap"), "/robots.txt"]:
+    for url in ["/sitemap.xml", reverse("news-sitemap"), "/robots.txt"]:
         head = client.head(url)
         assert head.status_code == 200, url
         assert head.content == b""
-    assert client.post(reverse("articles:news-sitemap")).status_code == 405
+    assert client.post(reverse("news-sitemap")).status_code == 405
     assert client.post("/robots.txt").status_code == 405

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
-from articles.pagecache import current_generation
+from newsroom.pagecache import current_generation
 
 register = template.Library()
 

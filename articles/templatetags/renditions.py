@@ -8,7 +8,7 @@ from django import template
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
 
-from articles.renditions import srcset
+from newsroom.renditions import srcset
 
 register = template.Library()
 

@@ -8,13 +8,8 @@ from django.core.management import call_command
 from django.template import Context, Template
 from PIL import Image, ImageCms
 
-from articles.models import Article
-from articles.renditions import (
-    RenditionError,
-    article_renditions_make,
-    image_renditions_make,
-    rendition_widths,
-)
+from articles.models import Article, article_renditions_make
+from newsroom.renditions import RenditionError, image_renditions_make, rendition_widths
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

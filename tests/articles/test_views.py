@@ -352,8 +352,8 @@ def test_search_results_paginate_and_keep_the_query(client):
         "articles:home",
         "articles:index",
         "articles:search",
-        "articles:news-sitemap",
-        "articles:robots",
+        "news-sitemap",
+        "robots",
     ],
 )
 def test_head_requests_work(client, name):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleStatus
+from newsroom.display import newsroom_time_display, newsroom_zone_label
 from tests.factories import admin_form_data, image_upload, make_article, make_staff
 
 START = datetime.datetime(2026, 11, 2, 0, 0, tzinfo=datetime.UTC)
@@ -190,28 +191,28 @@ def test_publishing_a_lead_image_without_alt_text_is_refused(client):
 
 def test_publish_problems_without_a_database():
     empty = Article(headline=" ", body="<p> </p>", lead_image="x.jpg", lead_image_alt="")
-    assert set(workflow.article_publish_problems(empty)) == {
+    assert set(empty.publish_problems()) == {
         "headline",
         "body",
         "section",
         "lead_image_alt",
     }
     ready = Article(headline="Ready", body="<p>Text.</p>", section_id=1)
-    assert workflow.article_publish_problems(ready) == {}
+    assert ready.publish_problems() == {}
 
 
 def test_editors_read_times_in_the_newsroom_zone_with_its_name():
     moment = datetime.datetime(2026, 11, 30, 0, 30, tzinfo=datetime.UTC)
-    assert workflow.newsroom_zone_label(moment) == "Asia/Seoul (KST)"
-    assert workflow.newsroom_time_display(moment) == "2026-11-30 09:30 Asia/Seoul (KST)"
+    assert newsroom_zone_label(moment) == "Asia/Seoul (KST)"
+    assert newsroom_time_display(moment) == "2026-11-30 09:30 Asia/Seoul (KST)"
 
 
 @override_settings(TIME_ZONE="Europe/London")
 def test_zone_name_follows_the_setting_and_daylight_saving():
     summer = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
     winter = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
-    assert workflow.newsroom_zone_label(summer) == "Europe/London (BST)"
-    assert workflow.newsroom_zone_label(winter) == "Europe/London (GMT)"
+    assert newsroom_zone_label(summer) == "Europe/London (BST)"
+    assert newsroom_zone_label(winter) == "Europe/London (GMT)"
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.models import Article
-from articles.renditions import RenditionError, article_renditions_make, renditions_current
+from articles.models import Article, article_renditions_make
+from newsroom.renditions import RenditionError, renditions_current
 
 
 class Command(BaseCommand):

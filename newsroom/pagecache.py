@@ -20,7 +20,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -34,7 +33,8 @@ BYPASS_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/")
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 # What a 304 repeats from the full answer (RFC 9110, section 15.4.5).
 NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Expires", "Vary")
-WATCHED_APPS = {"articles", "institutions", "taggit"}
+_watched_apps = set()
+_schedule_sources = []
 
 
 def page_cache_invalidate():
@@ -47,27 +47,25 @@ def page_cache_invalidate():
     cache.delete(NEXT_CHANGE_KEY)
 
 
-def next_scheduled_change(now):
-    """When the public set next changes on its own: a scheduled time or an embargo end."""
-    from articles.models import Article, ArticleStatus, Section
+def schedule_source_register(source):
+    """Add ``source(now)``: the next moment the public set changes on its own.
 
-    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
-    # Two newest-first lookups on their indexes, in one statement; MIN() with
-    # a FILTER would read every published story (0.1 s at 100,000).
-    next_publication = (
-        published.filter(published_at__gt=now).order_by("published_at").values("published_at")[:1]
-    )
-    next_embargo_end = (
-        published.filter(embargo_until__gt=now)
-        .order_by("embargo_until")
-        .values("embargo_until")[:1]
-    )
-    # Any one row can carry the two subqueries; every story has a section,
-    # so with no sections there is nothing scheduled either.
-    upcoming = Section.objects.annotate(
-        publication=Subquery(next_publication), embargo=Subquery(next_embargo_end)
-    ).values("publication", "embargo")[:1]
-    moments = [moment for row in upcoming for moment in row.values() if moment is not None]
+    Apps register these in ``AppConfig.ready`` (articles: the next scheduled
+    publication or embargo end), so this machinery names no app's models.
+    A source returns an aware datetime, or None when nothing is due.
+    """
+    if source not in _schedule_sources:
+        _schedule_sources.append(source)
+
+
+def watched_apps_register(*app_labels):
+    """Records of these apps show on public pages: any change stales the cache."""
+    _watched_apps.update(app_labels)
+
+
+def next_scheduled_change(now):
+    """The earliest moment any registered source says the public set changes."""
+    moments = [moment for source in _schedule_sources if (moment := source(now)) is not None]
     return min(moments).timestamp() if moments else NO_SCHEDULED_CHANGE
 
 
@@ -100,7 +98,7 @@ def generation_from(values, now):
 def invalidate_on_change(sender, **kwargs):
     """Signal receiver: any saved, deleted or relinked newsroom record stales the pages."""
     # For m2m_changed the sender is the through model, which lives in the same app.
-    if sender._meta.app_label in WATCHED_APPS:
+    if sender._meta.app_label in _watched_apps:
         page_cache_invalidate()
 
 

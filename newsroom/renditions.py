@@ -22,8 +22,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageCms, ImageOps
 
-from articles.pagecache import page_cache_invalidate
-
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 # (format name for Pillow, file extension, MIME type, save options)
 RENDITION_FORMATS = (
@@ -154,38 +152,6 @@ def image_renditions_make(field_file, *, widths=RENDITION_WIDTHS, storage=None, 
                 name = saved
             renditions.append({"width": width, "height": height, "format": extension, "name": name})
     return source_width, source_height, renditions
-
-
-def article_renditions_make(article, *, force=False):
-    """Make the article's lead image renditions and record them on the article.
-
-    Called after a save that changed the lead image and by the
-    ``make_renditions`` command. Writes the three rendition fields with an
-    UPDATE so no save hooks run again. An image that cannot be read leaves
-    the article with no renditions (pages then show the original) and raises
-    ``RenditionError`` for the caller to report.
-    """
-    if article.lead_image:
-        try:
-            width, height, renditions = image_renditions_make(article.lead_image, force=force)
-        except RenditionError:
-            _record(article, width=None, height=None, renditions=[])
-            raise
-    else:
-        width, height, renditions = None, None, []
-    _record(article, width=width, height=height, renditions=renditions)
-    return renditions
-
-
-def _record(article, *, width, height, renditions):
-    article.lead_image_width = width
-    article.lead_image_height = height
-    article.lead_image_renditions = renditions
-    type(article)._default_manager.filter(pk=article.pk).update(
-        lead_image_width=width, lead_image_height=height, lead_image_renditions=renditions
-    )
-    # update() sends no signal, and pages show these renditions.
-    page_cache_invalidate()
 
 
 def srcset(renditions, extension):

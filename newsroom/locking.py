@@ -18,19 +18,26 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from newsroom import revisions
+from newsroom.display import newsroom_time_display
+from newsroom.models import EditedRecord
 
 LOCK_FIELD = "lock_version"
 OPEN_NOTICE_MINUTES = 10
 
 
 def version_bump(sender, instance, raw=False, **kwargs):
-    """``pre_save`` receiver: the next version is the stored one plus one.
+    """``pre_save`` receiver for every ``EditedRecord``: the next version is the stored one plus one.
 
-    Reading the stored value (rather than trusting the instance) keeps the
-    number rising even when a restored revision carries an older copy.
+    A signal rather than ``save()`` so that restores from a revision, which
+    bypass ``save()``, count too. Reading the stored value (rather than
+    trusting the instance) keeps the number rising even when a restored
+    revision carries an older copy.
     """
+    if not issubclass(sender, EditedRecord):
+        return
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and "version" not in update_fields:
         # A partial save of derived data (image sizes, renditions) is not an
@@ -54,29 +61,6 @@ def stored_version(model, pk, *, lock=False):
         # pass the check on PostgreSQL; SQLite serialises writers anyway.
         queryset = queryset.select_for_update()
     return queryset.values_list("version", flat=True).first()
-
-
-def last_change(obj):
-    """(user name, time) of the latest save of ``obj``, for conflict messages."""
-    from reversion.models import Version
-
-    version = (
-        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
-    )
-    user = getattr(obj, "updated_by", None)
-    when = getattr(obj, "updated_at", None)
-    if version is not None:
-        user = version.revision.user or user
-        when = version.revision.date_created
-    name = (user.get_full_name() or user.get_username()) if user else _("someone")
-    return name, when
-
-
-def describe_moment(moment):
-    if moment is None:
-        return _("a moment ago")
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class LockedModelForm(forms.ModelForm):
@@ -112,7 +96,7 @@ class LockedModelForm(forms.ModelForm):
     def conflict_report(self, current):
         """Refuse the save; arm the form so a deliberate second save can win."""
         saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
-        who, when = last_change(saved)
+        who, when = revisions.last_change(saved)
         differing = [
             str(self.fields[name].label or name) for name in self.changed_fields_against(saved)
         ]
@@ -126,7 +110,7 @@ class LockedModelForm(forms.ModelForm):
             "%(who)s saved this record at %(when)s, after you opened it. Your changes "
             "have not been saved and are still in the form below; the saved version "
             "is unchanged."
-        ) % {"who": who, "when": describe_moment(when)}
+        ) % {"who": who, "when": newsroom_time_display(when, missing=_("a moment ago"))}
         if differing:
             message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
                 differing
@@ -213,7 +197,7 @@ class OptimisticLockAdminMixin:
                     "%(name)s opened this record at %(when)s and may be editing it. "
                     "If they save first, your save will be refused, not lost."
                 )
-                % {"name": name, "when": describe_moment(seen)},
+                % {"name": name, "when": newsroom_time_display(seen)},
             )
         readers[request.user.pk] = (
             request.user.get_full_name() or request.user.get_username(),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.sample import sample_newsroom_load
+from newsroom.sample import sample_newsroom_load
 
 
 class Command(BaseCommand):

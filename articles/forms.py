@@ -1,0 +1,70 @@
+"""The article admin's forms: the workflow rules enforced on the server."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles import previews, workflow
+from articles.models import Article, ArticleStatus, PreviewLink
+from newsroom.display import newsroom_zone_label
+from newsroom.locking import LockedModelForm
+
+
+class PreviewLinkForm(forms.ModelForm):
+    revoke = forms.BooleanField(
+        label=_("revoke"), required=False, help_text=_("Tick and save to withdraw the link.")
+    )
+
+    class Meta:
+        model = PreviewLink
+        fields = ["recipient", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["expires_at"].initial = previews.preview_link_default_expiry()
+        self.fields["expires_at"].help_text = _(
+            "In %(zone)s. Seven days unless you choose otherwise."
+        ) % {"zone": newsroom_zone_label()}
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if "expires_at" in self.changed_data and expires_at <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return expires_at
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("revoke") and self.instance.revoked_at is None:
+            self.instance.revoked_at = timezone.now()
+        return super().save(commit=commit)
+
+
+class ArticleAdminForm(LockedModelForm):
+    """Server-side workflow rules; the hidden widgets are not the only guard."""
+
+    can_publish = False
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        if not self.can_publish:
+            if status == ArticleStatus.PUBLISHED:
+                self.add_error("status", _("Only an editor can publish a story."))
+            # These fields are read-only for writers, so a value in the POST
+            # was typed into a crafted request: refuse it rather than ignore it.
+            crafted = [
+                key
+                for key in self.data
+                for name in workflow.PUBLISHING_FIELDS
+                if key in (name, f"{name}_0", f"{name}_1") and self.data.get(key)
+            ]
+            if crafted:
+                raise forms.ValidationError(
+                    _("Only an editor can schedule, publish or embargo a story."),
+                    code="publishing_not_allowed",
+                )
+        return cleaned

@@ -1,0 +1,147 @@
+"""Admin bases every app's record admins share: history, compare, restore, edit conflicts."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+
+from newsroom import revisions
+from newsroom.display import newsroom_time_display
+from newsroom.locking import OptimisticLockAdminMixin
+
+
+class RevisionAdminMixin:
+    """History with side-by-side compare and a restore that keeps everything."""
+
+    object_history_template = "admin/newsroom/object_history.html"
+    compare_template = "admin/newsroom/revision_compare.html"
+    compare_child_labels = {}
+    history_latest_first = True
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {"newsroom_versions": list(revisions.versions_of(obj)) if obj else []}
+        context.update(self.history_extra_context(request, obj))
+        context.update(extra_context or {})
+        return super().history_view(request, object_id, context)
+
+    def history_extra_context(self, request, obj):
+        return {}
+
+    def _compare_side(self, obj, key):
+        if key in (None, "", "current"):
+            return gettext("Current"), revisions.current_snapshot(obj), None
+        version = revisions.versions_of(obj).filter(pk=key).first()
+        if version is None:
+            raise Http404(gettext("No such revision of this record."))
+        who = version.revision.user
+        label = gettext("Saved %(when)s by %(who)s") % {
+            "when": newsroom_time_display(version.revision.date_created),
+            "who": who.get_username() if who else gettext("someone"),
+        }
+        return label, revisions.revision_snapshot(version), version
+
+    def compare_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        left_key, right_key = request.GET.get("a"), request.GET.get("b", "current")
+        if not (left_key or "").isdigit() or not (right_key == "current" or right_key.isdigit()):
+            raise Http404(gettext("Choose two revisions to compare."))
+        return self._compare_response(request, obj, left_key, right_key, extra_context)
+
+    def _compare_response(self, request, obj, left_key, right_key, extra_context=None):
+        try:
+            left_label, left, left_version = self._compare_side(obj, left_key)
+            right_label, right, _right_version = self._compare_side(obj, right_key)
+        except RevertError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self._history_url(obj))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "original": obj,
+            "object_id": quote(obj.pk),
+            "title": gettext("Compare versions of %s") % obj,
+            "left_label": left_label,
+            "right_label": right_label,
+            "rows": revisions.snapshot_compare(
+                self.model, left, right, child_labels=self.compare_child_labels
+            ),
+            "restore_version": left_version if right_key == "current" else None,
+            "can_restore": self.has_change_permission(request, obj),
+            "lock_version": getattr(obj, "version", None),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.compare_template, context)
+
+    def _history_url(self, obj):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(obj.pk)])
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """One revision against the current state; POST restores it."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        version = get_object_or_404(revisions.versions_of(obj), pk=version_id)
+        if request.method != "POST":
+            if not self.has_view_or_change_permission(request, obj):
+                raise PermissionDenied
+            return self._compare_response(request, obj, str(version.pk), "current", extra_context)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if hasattr(obj, "version") and request.POST.get("lock_version") != str(obj.version):
+            messages.error(
+                request,
+                gettext(
+                    "Someone saved this record after you opened the comparison; "
+                    "look at the current version again before restoring."
+                ),
+            )
+            return HttpResponseRedirect(request.path)
+        before = self.model._default_manager.get(pk=obj.pk)
+        try:
+            restored, notes = revisions.revision_restore(version=version, user=request.user)
+        except (revisions.RestoreRefused, RevertError) as error:
+            messages.error(request, gettext("Not restored: %s") % error)
+            return HttpResponseRedirect(request.path)
+        self.restore_done(request, before=before, after=restored)
+        messages.success(
+            request,
+            gettext("Restored the version saved %s, as a new revision.")
+            % newsroom_time_display(version.revision.date_created),
+        )
+        for note in notes:
+            messages.warning(request, note)
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        )
+
+    def restore_done(self, request, *, before, after):
+        """Hook for records that note more than a revision (article status)."""
+
+
+class NewsroomVersionAdmin(OptimisticLockAdminMixin, RevisionAdminMixin, VersionAdmin):
+    """Revisions, compare/restore and edit-conflict protection in one base."""

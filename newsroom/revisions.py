@@ -1,0 +1,322 @@
+"""Whole-record revisions: what a revision held, two of them side by side, a restore.
+
+The only module that reaches into django-reversion's internals (the
+registered options, a version's deserialised object); everything else asks
+these functions. A revision holds a record with the inline rows it
+``follow``s (an article's quotes, bylines, tags and curated links), and a
+restore brings both back as a new revision.
+"""
+
+import contextlib
+
+import reversion
+from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext
+from reversion.errors import RevertError
+from reversion.models import Version
+from reversion.revisions import _get_options
+
+from newsroom.display import newsroom_time_display
+
+
+def register(model, *, follow=(), exclude=()):
+    """Keep revisions of ``model``, with the inline rows named in ``follow``."""
+    if not reversion.is_registered(model):
+        reversion.register(model, follow=follow, exclude=exclude)
+
+
+@contextlib.contextmanager
+def recorded(*, user, comment):
+    """Everything saved inside is one revision, by ``user``, saying ``comment``."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
+def add_to_current(obj):
+    """Put ``obj`` into the revision being recorded (after an ``update()``, say)."""
+    reversion.add_to_revision(obj)
+
+
+def versions_of(obj):
+    """Every stored revision of ``obj``, newest first, with who saved it."""
+    return (
+        Version.objects.get_for_object(obj)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def last_change(obj):
+    """(user name, time) of the latest save of ``obj``, for conflict messages."""
+    version = (
+        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
+    )
+    user = getattr(obj, "updated_by", None)
+    when = getattr(obj, "updated_at", None)
+    if version is not None:
+        user = version.revision.user or user
+        when = version.revision.date_created
+    name = (user.get_full_name() or user.get_username()) if user else gettext("someone")
+    return name, when
+
+
+def _display_value(field, value):
+    """A stored value as an editor reads it (names, not ids; zones, not UTC)."""
+    if value in (None, "", []):
+        return "—"
+    if field.many_to_many:
+        found = {o.pk: str(o) for o in field.related_model._default_manager.filter(pk__in=value)}
+        return ", ".join(
+            found.get(
+                pk,
+                gettext("deleted %(what)s #%(pk)s")
+                % {"what": field.related_model._meta.verbose_name, "pk": pk},
+            )
+            for pk in value
+        )
+    if field.is_relation:
+        found = field.related_model._default_manager.filter(pk=value).first()
+        if found is None:
+            return gettext("deleted %(what)s #%(pk)s") % {
+                "what": field.related_model._meta.verbose_name,
+                "pk": value,
+            }
+        return str(found)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField):
+        return newsroom_time_display(value)
+    if isinstance(value, FieldFile):
+        return value.name or "—"
+    return str(value)
+
+
+def _field_values(instance, m2m_data, field_names):
+    """Raw values of the versioned fields; M2M as sorted primary keys."""
+    values = {}
+    for name in field_names:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            if m2m_data is None:
+                raw = [o.pk for o in getattr(instance, name).all()]
+            else:
+                raw = m2m_data.get(name, [])
+            values[name] = sorted(int(pk) if str(pk).isdigit() else pk for pk in raw)
+        else:
+            raw = field.value_from_object(instance)
+            values[name] = raw.name if isinstance(raw, FieldFile) else raw
+    return values
+
+
+def _follow_relations_of(model):
+    """(follow name, child model, FK attname to the parent) for a registered model."""
+    result = []
+    for name in _get_options(model).follow:
+        relation = model._meta.get_field(name)
+        result.append((name, relation.related_model, relation.field.attname))
+    return result
+
+
+def _child_summary(child, parent_fk):
+    """One line per inline row, built from its versioned fields."""
+    options = _get_options(type(child))
+    parts = []
+    for name in options.fields:
+        field = child._meta.get_field(name)
+        if field.primary_key or field.attname == parent_fk:
+            continue
+        parts.append(
+            f"{field.verbose_name}: {_display_value(field, getattr(child, field.attname))}"
+        )
+    return "; ".join(parts)
+
+
+def revision_snapshot(version):
+    """What a revision held for one object: its fields and its inline rows."""
+    model = version._model
+    deserialized = version._object_version
+    names = [n for n in _get_options(model).fields if n != model._meta.pk.name]
+    snapshot = {"values": _field_values(deserialized.object, deserialized.m2m_data, names)}
+    by_model = {}
+    for other in version.revision.version_set.exclude(pk=version.pk):
+        try:
+            by_model.setdefault(other._model, []).append(other._object_version.object)
+        except RevertError:
+            continue
+    children = {}
+    for name, child_model, fk in _follow_relations_of(model):
+        rows = [
+            o
+            for o in by_model.get(child_model, [])
+            if str(getattr(o, fk)) == str(version.object_id)
+        ]
+        children[name] = sorted(_child_summary(o, fk) for o in rows)
+    snapshot["children"] = children
+    return snapshot
+
+
+def current_snapshot(obj):
+    model = type(obj)
+    names = [n for n in _get_options(model).fields if n != model._meta.pk.name]
+    snapshot = {"values": _field_values(obj, None, names), "children": {}}
+    for name, _child, fk in _follow_relations_of(model):
+        snapshot["children"][name] = sorted(_child_summary(o, fk) for o in getattr(obj, name).all())
+    return snapshot
+
+
+def snapshot_compare(model, left, right, *, child_labels=None):
+    """Rows for the side-by-side page: label, left, right, changed.
+
+    Fields editors cannot edit (stored image sizes, timestamps, the feed id)
+    are left out: the revision header already says who saved and when.
+    """
+    rows = []
+    child_labels = child_labels or {}
+    for name, left_value in left["values"].items():
+        field = model._meta.get_field(name)
+        if not field.editable:
+            continue
+        right_value = right["values"].get(name)
+        rows.append(
+            {
+                "label": field.verbose_name,
+                "left": _display_value(field, left_value),
+                "right": _display_value(field, right_value),
+                "changed": left_value != right_value,
+                "multiline": isinstance(field, models.TextField),
+            }
+        )
+    for name, child_model, _fk in _follow_relations_of(model):
+        left_rows, right_rows = left["children"][name], right["children"][name]
+        rows.append(
+            {
+                "label": child_labels.get(name, child_model._meta.verbose_name_plural),
+                "is_list": True,
+                "left_list": left_rows,
+                "right_list": right_rows,
+                "changed": left_rows != right_rows,
+            }
+        )
+    return rows
+
+
+class RestoreRefused(Exception):
+    pass
+
+
+def _missing_references(deserialized, *, label):
+    """Clear dangling optional links in place; return (blocking, notes) messages.
+
+    ``label`` is the stored description: the object itself may not print
+    once a record it points to is gone.
+    """
+    obj = deserialized.object
+    label = f"{obj._meta.verbose_name} “{label}”"
+    blocking, notes = [], []
+    for field in obj._meta.concrete_fields:
+        if not field.is_relation:
+            continue
+        value = getattr(obj, field.attname)
+        if value is None or field.related_model._default_manager.filter(pk=value).exists():
+            continue
+        what = gettext("%(what)s #%(pk)s, which has been deleted") % {
+            "what": field.related_model._meta.verbose_name,
+            "pk": value,
+        }
+        if field.null:
+            setattr(obj, field.attname, None)
+            notes.append(
+                gettext("%(obj)s: left %(field)s empty (%(what)s).")
+                % {"obj": label, "field": field.verbose_name, "what": what}
+            )
+        else:
+            blocking.append(
+                gettext("%(obj)s was not restored: it points to %(what)s.")
+                % {"obj": label, "what": what}
+            )
+    for name, pks in list((deserialized.m2m_data or {}).items()):
+        field = obj._meta.get_field(name)
+        existing = set(
+            field.related_model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        gone = [pk for pk in pks if int(pk) not in existing]
+        if gone:
+            deserialized.m2m_data[name] = [pk for pk in pks if int(pk) in existing]
+            notes.append(
+                gettext("%(obj)s: %(field)s left out: %(what)s #%(pks)s, deleted since.")
+                % {
+                    "obj": label,
+                    "field": field.verbose_name,
+                    "what": field.related_model._meta.verbose_name,
+                    "pks": ", #".join(str(pk) for pk in gone),
+                }
+            )
+    return blocking, notes
+
+
+@transaction.atomic
+def revision_restore(*, version, user):
+    """Bring an object and its inline rows back to ``version``; a new revision.
+
+    Rows added since are removed, rows from the revision are written back.
+    A row that points to a record deleted since (a quote by a deleted person)
+    is skipped and named in the returned notes, instead of failing the whole
+    restore at commit time on a foreign key.
+    """
+    model = version._model
+    obj = model._default_manager.select_for_update().filter(pk=version.object_id).first()
+    if obj is None:
+        raise RestoreRefused(gettext("This record no longer exists."))
+    follow = _follow_relations_of(model)
+    child_models = {child for _name, child, _fk in follow}
+    root, children = None, []
+    for other in version.revision.version_set.all():
+        other_model = other._model
+        if other_model is model and str(other.object_id) == str(version.object_id):
+            root = other._object_version
+        elif other_model in child_models:
+            deserialized = other._object_version
+            fk = next(f for _n, c, f in follow if c is other_model)
+            if str(getattr(deserialized.object, fk)) == str(version.object_id):
+                children.append((other.object_repr, deserialized))
+    if root is None:
+        raise RestoreRefused(gettext("This revision does not hold the record itself."))
+    blocking, notes = _missing_references(root, label=version.object_repr)
+    if blocking:
+        raise RestoreRefused(" ".join(blocking))
+    keep = {(type(d.object), str(d.object.pk)) for _label, d in children}
+    comment = gettext("Restored the version saved %(when)s.") % {
+        "when": newsroom_time_display(version.revision.date_created)
+    }
+    with recorded(user=user, comment=comment):
+        for name, _child, _fk in follow:
+            for row in getattr(obj, name).all():
+                if (type(row), str(row.pk)) not in keep:
+                    row.delete()
+        try:
+            with transaction.atomic():
+                root.save()
+        except IntegrityError as error:
+            raise RestoreRefused(
+                gettext("The old version clashes with another record (%s).") % error
+            ) from None
+        for label, deserialized in children:
+            child_blocking, child_notes = _missing_references(deserialized, label=label)
+            notes.extend(child_notes)
+            if child_blocking:
+                notes.extend(child_blocking)
+                continue
+            try:
+                with transaction.atomic():
+                    deserialized.save()
+            except IntegrityError:
+                notes.append(
+                    gettext("%(obj)s was not restored: it clashes with a current record.")
+                    % {"obj": label}
+                )
+        restored = model._default_manager.get(pk=obj.pk)
+        reversion.add_to_revision(restored)
+    return restored, notes
