@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Section, TaggedArticle
+from articles.models import Article, Byline, Section, TaggedArticle, tag_in_public_use
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
@@ -161,7 +161,7 @@ class SectionFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
-        tag = Tag.objects.get(slug=slug)
+        tag = tag_in_public_use(slug)
         return FeedScope(
             request=request, subject=tag, items=Article.objects.published().filter(tags=tag)
         )

@@ -272,6 +272,20 @@ def tags_merge(*, tags, user):
     return keep, len(moved)
 
 
+def tag_in_public_use(slug):
+    """The tag with this slug, if a public story carries it.
+
+    The one lookup behind the tag page and the tag feeds: a tag used only on
+    unpublished stories does not exist for the public, so neither its page
+    nor its feed hints at what is still in the works. Raises
+    ``Tag.DoesNotExist`` otherwise.
+    """
+    public_links = TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+    return (
+        Tag.objects.filter(slug=slug).filter(Exists(public_links.filter(tag=OuterRef("pk")))).get()
+    )
+
+
 class Article(EditedRecord):
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(

@@ -15,7 +15,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.models import Article, Section, sections_for_navigation
+from articles.models import Article, Section, sections_for_navigation, tag_in_public_use
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
 from articles.related import RelatedArticleSuggestion, related_articles_for
 from articles.search import SEARCH_CANDIDATES, search_articles, search_names, search_text_clean
@@ -140,15 +140,14 @@ class TagView(ArticleViewMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags__slug=self.tag.slug)
+        try:
+            self.tag = tag_in_public_use(self.kwargs["slug"])
+        except Tag.DoesNotExist:
+            raise Http404("No published stories with this tag.") from None
+        return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(tag=self.tag, **kwargs)
-        # Page one's rows are read anyway; ``allow_empty = False`` would ask again.
-        if not context["page_obj"].object_list:
-            raise Http404("No published stories with this tag.")
-        return context
+        return super().get_context_data(tag=self.tag, **kwargs)
 
 
 class SearchView(ArticleViewMixin, ListView):

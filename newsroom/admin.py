@@ -90,7 +90,7 @@ class RevisionAdminMixin:
             ),
             "restore_version": left_version if right_key == "current" else None,
             "can_restore": self.has_change_permission(request, obj),
-            "lock_version": getattr(obj, "version", None),
+            "opened_version": getattr(obj, "version", None),
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.compare_template, context)
@@ -111,7 +111,7 @@ class RevisionAdminMixin:
             return self._compare_response(request, obj, str(version.pk), "current", extra_context)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        if hasattr(obj, "version") and request.POST.get("lock_version") != str(obj.version):
+        if hasattr(obj, "version") and request.POST.get("opened_version") != str(obj.version):
             messages.error(
                 request,
                 gettext(

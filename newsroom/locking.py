@@ -24,7 +24,7 @@ from newsroom import revisions
 from newsroom.display import newsroom_time_display
 from newsroom.models import EditedRecord
 
-LOCK_FIELD = "lock_version"
+OPENED_VERSION_FIELD = "opened_version"
 OPEN_NOTICE_MINUTES = 10
 
 
@@ -70,19 +70,19 @@ class LockedModelForm(forms.ModelForm):
     a deleted record inside its own transaction: nobody else can have it open.
     """
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     lock_disabled = False
     conflict = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[LOCK_FIELD].initial = self.instance.version if self.instance.pk else 0
+        self.fields[OPENED_VERSION_FIELD].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk or self.lock_disabled:
             return cleaned
-        opened_with = cleaned.get(LOCK_FIELD)
+        opened_with = cleaned.get(OPENED_VERSION_FIELD)
         if opened_with is None:
             raise ValidationError(
                 _("This form arrived without its version number; reload the page and try again."),
@@ -103,7 +103,7 @@ class LockedModelForm(forms.ModelForm):
         # The re-rendered form now carries the current version: after reading
         # the message the editor may merge and save again on purpose.
         data = self.data.copy()
-        data[self.add_prefix(LOCK_FIELD)] = str(current)
+        data[self.add_prefix(OPENED_VERSION_FIELD)] = str(current)
         self.data = data
         self.conflict = {"who": who, "when": when, "fields": differing}
         message = _(
@@ -125,7 +125,7 @@ class LockedModelForm(forms.ModelForm):
         names = []
         opts = saved._meta
         for name in self.fields:
-            if name in (LOCK_FIELD, "tags") or name not in self.cleaned_data:
+            if name in (OPENED_VERSION_FIELD, "tags") or name not in self.cleaned_data:
                 continue
             try:
                 model_field = opts.get_field(name)
@@ -163,8 +163,8 @@ class OptimisticLockAdminMixin:
         first_name, first_options = fieldsets[0]
         if not self.has_change_permission(request, obj):
             return fieldsets
-        if LOCK_FIELD not in first_options["fields"]:
-            first_options = {**first_options, "fields": [*first_options["fields"], LOCK_FIELD]}
+        if OPENED_VERSION_FIELD not in first_options["fields"]:
+            first_options = {**first_options, "fields": [*first_options["fields"], OPENED_VERSION_FIELD]}
         return [(first_name, first_options), *fieldsets[1:]]
 
     def recover_view(self, request, version_id, extra_context=None):

@@ -58,7 +58,7 @@ def test_refused_form_keeps_inline_input_and_a_deliberate_second_save_wins(two_e
     # The re-rendered form now carries the current version: saving it again
     # is a deliberate choice and goes through.
     retry = admin_form_data(refused, standfirst="First standfirst")
-    assert retry["lock_version"] == str(Article.objects.get(pk=article.pk).version)
+    assert retry["opened_version"] == str(Article.objects.get(pk=article.pk).version)
     assert second.post(url, retry).status_code == 302
     article.refresh_from_db()
     assert (article.headline, article.standfirst) == ("Merged headline", "First standfirst")
@@ -78,7 +78,7 @@ def test_post_without_version_is_refused(two_editors):
     article = make_article(headline="Kept", status=ArticleStatus.DRAFT)
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(first.get(url), headline="Sneaky")
-    del data["lock_version"]
+    del data["opened_version"]
     assert first.post(url, data).status_code == 200
     assert Article.objects.get(pk=article.pk).headline == "Kept"
 

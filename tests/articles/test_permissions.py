@@ -213,7 +213,7 @@ def test_only_editors_manage_people(client, staff, role, allowed):
             "slug": "lee-soo-jin",
             "positions-TOTAL_FORMS": "0",
             "positions-INITIAL_FORMS": "0",
-            "lock_version": "0",
+            "opened_version": "0",
         },
     )
     assert response.status_code == (302 if allowed else 403)

@@ -54,7 +54,7 @@ def _restore(client, article, version):
     url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
     page = client.get(url)
     assert page.status_code == 200
-    return client.post(url, {"lock_version": str(Article.objects.get(pk=article.pk).version)})
+    return client.post(url, {"opened_version": str(Article.objects.get(pk=article.pk).version)})
 
 
 def test_restore_brings_back_fields_quotes_and_tags_as_a_new_revision(editor_client, story):
@@ -147,7 +147,7 @@ def test_restore_refused_when_someone_saved_in_between(editor_client, story):
     stale = str(Article.objects.get(pk=story.pk).version)
     story.headline = "Saved meanwhile"
     story.save()
-    response = editor_client.post(url, {"lock_version": stale})
+    response = editor_client.post(url, {"opened_version": stale})
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.headline == "Saved meanwhile"
@@ -161,7 +161,7 @@ def test_writer_cannot_restore_a_published_story(client, story):
     client.force_login(writer)
     first = _versions(story)[0]
     url = reverse("admin:articles_article_revision", args=[story.pk, first.pk])
-    response = client.post(url, {"lock_version": str(Article.objects.get(pk=story.pk).version)})
+    response = client.post(url, {"opened_version": str(Article.objects.get(pk=story.pk).version)})
     assert response.status_code == 403
     assert Article.objects.get(pk=story.pk).status == ArticleStatus.PUBLISHED
 
@@ -178,7 +178,7 @@ def test_person_restore_brings_back_positions(editor_client, db):
     first = Version.objects.get_for_object(person).order_by("pk").first()
     url = reverse("admin:institutions_person_revision", args=[person.pk, first.pk])
     response = editor_client.post(
-        url, {"lock_version": str(Person.objects.get(pk=person.pk).version)}
+        url, {"opened_version": str(Person.objects.get(pk=person.pk).version)}
     )
     assert response.status_code == 302
     person.refresh_from_db()

@@ -74,7 +74,7 @@ def test_agreement_restore_brings_back_parties_and_areas(editor_client):
     url = reverse("admin:institutions_agreement_revision", args=[agreement.pk, version.pk])
     assert editor_client.get(url).status_code == 200
     current = Agreement.objects.get(pk=agreement.pk).version
-    assert editor_client.post(url, {"lock_version": str(current)}).status_code == 302
+    assert editor_client.post(url, {"opened_version": str(current)}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.title == "Joint research MOU"
     assert set(agreement.parties.all()) == {first, second}
