@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench clean lock
 
 # Find a Python >= 3.12: the version pinned in .python-version first (through
 # pyenv when it is there), then any python3.13 / python3.12 / python3 on PATH.
@@ -30,10 +30,18 @@ $(PY):
 	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
 	"$$python" -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(PY)
+# requirements.txt pins what the site runs on; requirements-dev.txt adds the
+# tests and tools. Both are lock files with hashes, compiled by `make lock`.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
+
+# Recompile both lock files from requirements.in / requirements-dev.in.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.12 requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.12 requirements-dev.in -o requirements-dev.txt
 
 # The sitemap tests validate against sitemaps.org's XSD, shipped in the npm
 # package `sitemap`; --ignore-scripts because vnu-jar's script would download a JDK.
@@ -43,11 +51,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(STAMP) node_modules/.package-lock.json
 
+# Absolute links (feeds, sitemaps, preview links, the sign-in line) point at
+# the address served here unless NEWSROOM_SITE_URL says otherwise.
+SITE_URL = $(or $(NEWSROOM_SITE_URL),http://$(HOST):$(PORT))
+
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_sample_newsroom
-	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	NEWSROOM_SITE_URL=$(SITE_URL) $(PY) manage.py load_sample_newsroom
+	@echo "Newsroom is at $(SITE_URL)/ (admin at $(SITE_URL)/admin/)"
+	NEWSROOM_SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -132,7 +132,7 @@ def server_environ(config, environ, *, statement_timeout=None):
     uncached = config["cache"].startswith("off")
     return {
         **environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_nocache" if uncached else "newsroom.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings_nocache" if uncached else "bench.settings",
         "DATABASE_URL": with_statement_timeout(url, statement_timeout)
         if statement_timeout
         else url,

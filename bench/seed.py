@@ -46,6 +46,7 @@ from institutions.models import (
     Person,
     Position,
 )
+from newsroom.renditions import image_renditions_make
 from newsroom.sample import sample_image
 
 DEFAULT_SEED = 2026
@@ -338,8 +339,6 @@ class _Pools:
                 fields["lead_image_bytes"] = default_storage.size(name)
             if _has_field("lead_image_renditions"):
                 # Reuses copies already in storage, so only the first run encodes.
-                from newsroom.renditions import image_renditions_make
-
                 width, height, renditions = image_renditions_make(
                     Article(lead_image=name).lead_image
                 )

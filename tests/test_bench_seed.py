@@ -13,6 +13,7 @@ from taggit.models import Tag
 from articles.models import Article, Quote
 from bench import vocabulary as vocab
 from bench.guard import bench_database_refusal
+from bench.management.commands.seed_bench import Command as SeedBenchCommand
 from bench.pages import bench_pages_discover, bench_pages_measure
 from bench.run import BenchError, bench_config, with_statement_timeout
 from bench.seed import bench_data_clear, bench_newsroom_seed, bench_seeded
@@ -109,7 +110,7 @@ def test_seed_command_refuses_a_database_not_named_for_the_benchmark(monkeypatch
     monkeypatch.delenv("BENCH_ALLOW_DB", raising=False)
 
     with pytest.raises(CommandError, match="Refusing to put benchmark data"):
-        call_command("seed_bench", "--articles", "3")
+        call_command(SeedBenchCommand(), "--articles", "3")
     assert not Article.objects.exists()
 
 
