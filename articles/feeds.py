@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Byline, Section, TaggedArticle, tag_in_public_use
+from articles.models import Article, Byline, Section, tag_in_public_use
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
@@ -80,10 +80,8 @@ class ArticleFeed(PoliteFeed):
             .select_related("section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-                # Through the concrete tag model: taggit's own manager builds
-                # a queryset per article even when prefetched.
-                Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag")),
-            )[:FEED_LENGTH]
+            )
+            .with_tags()[:FEED_LENGTH]
         )
         for article in articles:
             # Item methods only see the item; the base address travels with it.
@@ -109,8 +107,7 @@ class ArticleFeed(PoliteFeed):
         return max(article.published_at, article.updated_at)
 
     def item_categories(self, article):
-        names = sorted(tagged.tag.name for tagged in article.tagged_items.all())
-        return [article.section.name, *names]
+        return [article.section.name, *(tag.name for tag in article.tag_list)]
 
     def item_enclosures(self, article):
         if not article.lead_image:

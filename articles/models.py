@@ -2,12 +2,12 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from institutions.models import Institution
 from newsroom import revisions
 from newsroom.fields import SanitizedHTMLField
 from newsroom.images import IMAGE_VALIDATORS
@@ -76,12 +77,6 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-# Separators for rows packed into one text column; control characters that
-# no tag name or slug can contain.
-FIELD_SEPARATOR = "\x1f"
-ROW_SEPARATOR = "\x1e"
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """The one rule for what the public may see.
@@ -118,8 +113,6 @@ class ArticleQuerySet(models.QuerySet):
         costs the same whatever the depth of the tree; a semi-join instead of
         a join keeps each article once without a DISTINCT over whole rows.
         """
-        from institutions.models import Institution
-
         links = Article.institutions.through.objects.filter(
             institution_id__in=Institution.objects.family_ids_sql(institution.pk)
         )
@@ -134,29 +127,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_article_page(self):
         """What the article page shows, fetched up front.
 
-        The tags come inside the article's own row (one aggregated column),
-        and the institutions with their family in ``Article.links_load``, so
-        the page stays within its query budget.
+        The institutions come with their family in
+        ``Article.institutions_with_family``, so the page stays within its
+        query budget.
         """
-        tag_rows = (
-            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
-            .order_by()
-            .values("content_object")
-            .annotate(
-                rows=StringAgg(
-                    Concat(
-                        Cast("tag_id", models.TextField()),
-                        Value(FIELD_SEPARATOR),
-                        "tag__slug",
-                        Value(FIELD_SEPARATOR),
-                        "tag__name",
-                        output_field=models.TextField(),
-                    ),
-                    Value(ROW_SEPARATOR),
-                )
-            )
-            .values("rows")
-        )
         return (
             self.select_related("section")
             .prefetch_related(
@@ -165,7 +139,17 @@ class ArticleQuerySet(models.QuerySet):
                 "people",
                 "agreements",
             )
-            .annotate(tag_rows=Subquery(tag_rows, output_field=models.TextField()))
+            .with_tags()
+        )
+
+    def with_tags(self):
+        """Each story's tags in one query for the whole list, read by ``tag_list``.
+
+        Through the concrete tag model: taggit's own manager builds a
+        queryset per article even when prefetched.
+        """
+        return self.prefetch_related(
+            models.Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag"))
         )
 
     def months_newest_first(self, limit):
@@ -474,15 +458,10 @@ class Article(EditedRecord):
 
     @cached_property
     def tag_list(self):
-        """The story's tags by name; free when fetched with ``for_article_page()``."""
-        if not hasattr(self, "tag_rows"):
+        """The story's tags by name; free when fetched ``with_tags()``."""
+        if "tagged_items" not in getattr(self, "_prefetched_objects_cache", {}):
             return list(self.tags.order_by("name", "pk"))
-        tags = []
-        for row in (self.tag_rows or "").split(ROW_SEPARATOR):
-            if row:
-                pk, slug, name = row.split(FIELD_SEPARATOR, 2)
-                tags.append(Tag(pk=int(pk), slug=slug, name=name))
-        # Sorted here: SQLite before 3.44 cannot order inside an aggregate.
+        tags = [tagged.tag for tagged in self.tagged_items.all()]
         return sorted(tags, key=lambda tag: (tag.name, tag.pk))
 
     @cached_property
@@ -492,8 +471,6 @@ class Article(EditedRecord):
         Parents come along through ``parent__parent``; related-story scoring
         reads the whole family, the page shows the direct ones.
         """
-        from institutions.models import Institution
-
         linked = Article.institutions.through.objects.filter(article=self)
         return list(
             Institution.objects.filter(
@@ -508,6 +485,7 @@ class Article(EditedRecord):
     def institution_list(self):
         return [institution for institution in self.institutions_with_family if institution.direct]
 
+    @admin.display(boolean=True, description=_("public"))
     def is_published(self, *, now=None):
         """Instance twin of ``Article.objects.published()``."""
         now = now or timezone.now()
@@ -517,9 +495,6 @@ class Article(EditedRecord):
             and self.published_at <= now
             and (self.embargo_until is None or self.embargo_until <= now)
         )
-
-    is_published.boolean = True
-    is_published.short_description = _("public")
 
     @property
     def is_scheduled(self):

@@ -1,0 +1,658 @@
+"""Institutions named in a text.
+
+Two sources of evidence, both general to English news writing:
+
+* the shape of the name: capitalised words ending in (or built around) a head
+  noun such as University, Hospital, Institute, Ministry, Inc. ("Second Clinical
+  Hospital of Jilin University", "Imperial College London");
+* the context of a name without such a head: an appositive ("Moderna, a biotech
+  company"), a title ("Group CEO of SingHealth", "IVI Director-General ..."), a
+  possessive before a title ("Moderna's chief medical officer"), a party slot
+  ("partnership with X"), "<unit> at X", or a stand-alone acronym ("KAIST").
+
+Names are then merged the way the corpus lists them: first full form, without a
+leading "the" or a bracketed acronym; later short forms and acronyms map to it;
+a parent that occurs only inside a longer name or as a possessive modifier of
+its unit is not listed; generic unit references and internal units are left out.
+"""
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .tokens import is_acronym, is_name_word, tokenize
+
+CONNECTORS = frozenset({"of", "for", "and", "the", "de", "&", "in", "on"})
+_KEEP_POSSESSIVE = frozenset({"children", "women", "men", "people", "veterans", "mary", "luke", "john", "paul", "peter", "vincent", "michael", "thomas", "joseph", "george", "james", "jude"})
+_COMPANY_HEADS = frozenset(
+    {
+        "corporation", "company", "inc", "ltd", "co", "corp", "llc", "plc", "gmbh", "ag",
+        "holdings", "pharmaceuticals", "pharmaceutical", "pharma", "biologics",
+        "therapeutics", "biosciences", "bioscience", "biotech", "electronics",
+        "technologies", "industries", "motors", "chemical", "chemicals", "diagnostics",
+    }
+)
+_AMBIGUOUS_TITLE_WORDS = frozenset(
+    {"medical", "general", "group", "academic", "research", "affairs", "senior", "junior", "financial", "operating", "scientific", "lead", "partner", "member", "distinguished", "leaders"}
+)
+STRONG_HEADS = lexicon.ORG_HEADS - lexicon.WEAK_ORG_HEADS - _COMPANY_HEADS
+_ORG_NOUNS = (
+    r"company|firm|organi[sz]ation|institute|institution|university|hospital|agency|"
+    r"start-?up|biotech|biotechnology|pharmaceutical|drugmaker|nonprofit|non-profit|"
+    r"charity|foundation|manufacturer|developer|provider|group|consortium|network|"
+    r"society|association|cent(?:er|re)|school|college|maker|operator|chain|conglomerate|"
+    r"body|authority|ministry|body|lab|laboratory|clinic|insurer|platform"
+)
+_APPOSITIVE_ORG_RE = re.compile(
+    r",\s+(?:a|an|the|which\s+is\s+an?)\s+(?:[\w\-’']+\s+){0,5}?(?:" + _ORG_NOUNS + r")\b",
+    re.IGNORECASE,
+)
+_PARTY_BEFORE_RE = re.compile(
+    r"\b(?:collaborat\w*|partner\w*|cooperat\w*|co-operat\w*|tie-?up|ties|agreement|"
+    r"mou|memorandum|deal|contract|work\w*|together|alliance|affiliat\w*|jointly)\s+with\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PARTY_SIGN_AFTER_RE = re.compile(
+    r"^\s+(?:(?:have|has|had|will|would|recently|officially|formally|also)\s+)*"
+    r"(?:signed|inked|sign|signs|concluded|sealed|agreed|entered|forged|reached|announced\s+a)\b",
+    re.IGNORECASE,
+)
+_GROUP_NOUNS_AFTER_RE = re.compile(
+    r"^\s+(?:leaders|officials|executives|researchers|scientists|spokesperson|spokesman|"
+    r"spokeswoman|staff|employees|faculty|delegation|representatives)\b"
+)
+_GROUP_NOUNS_BEFORE = frozenset(
+    {"leaders", "officials", "executives", "representatives", "delegation", "members", "heads", "staff", "faculty"}
+)
+
+
+@dataclass
+class OrgMention:
+    name: str  # as written, without a leading "the"
+    start: int
+    end: int
+    evidence: str  # head, context, acronym
+    defines: str | None = None  # acronym defined right after it: "(SNUBH)"
+    modifier: bool = False  # a parent used only as a modifier ("KAIST's GSMSE")
+    canonical: str | None = None  # the listed name it stands for
+
+
+@dataclass
+class InstitutionIndex:
+    names: list = field(default_factory=list)  # listed, in order of first mention
+    mentions: list = field(default_factory=list)  # every OrgMention, by start
+    aliases: dict = field(default_factory=dict)  # lowercased form -> listed name
+    _starts: list = field(default_factory=list)
+
+    def canonical(self, name):
+        if not name:
+            return None
+        key = _key(name)
+        return self.aliases.get(key)
+
+    def in_range(self, start, end):
+        i = bisect.bisect_left(self._starts, start)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                found.append(self.mentions[i])
+            i += 1
+        return found
+
+    def last_before(self, pos, *, head=None):
+        """The most recent listed institution before pos (with that head word)."""
+        i = bisect.bisect_left(self._starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.canonical and (head is None or re.search(rf"\b{head}\b", m.canonical, re.I)):
+                return m.canonical
+            i -= 1
+        return None
+
+
+def _key(name):
+    name = re.sub(r"^(?:the)\s+", "", name.strip(), flags=re.I)
+    return re.sub(r"\s+", " ", name.replace("’", "'")).lower()
+
+
+# ---------------------------------------------------------------- candidate runs
+
+
+def _runs(tokens):
+    """Maximal runs of capitalised words with connectors between them."""
+    runs = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if not (t.is_word and t.is_cap):
+            i += 1
+            continue
+        run = [t]
+        j = i + 1
+        while j < n:
+            prev = run[-1]
+            if prev.is_possessive and not _possessive_continues(prev, tokens, j):
+                break
+            if tokens[j].start - prev.end > 1:
+                break  # more than one space, or a line break
+            nxt = tokens[j]
+            if nxt.is_word and (nxt.is_cap or (nxt.text[:1].isdigit() and _ordinal(nxt))):
+                run.append(nxt)
+                j += 1
+                continue
+            if nxt.text in CONNECTORS or nxt.text == "&":
+                # Connectors only inside a run: there must be a capital after them.
+                k = j
+                while k < n and tokens[k].text in CONNECTORS:
+                    k += 1
+                if k < n and tokens[k].is_word and tokens[k].is_cap and k - j <= 2:
+                    run.extend(tokens[j:k])
+                    j = k
+                    continue
+            break
+        runs.append(run)
+        i = j
+    return runs
+
+
+def _ordinal(token):
+    return bool(re.fullmatch(r"\d+(?:st|nd|rd|th)", token.text))
+
+
+def _possessive_continues(prev, tokens, j):
+    return prev.bare.lower() in _KEEP_POSSESSIVE
+
+
+def _split_and(run):
+    """Split a run at "and" where a second organisation starts."""
+    parts = [[]]
+    for t in run:
+        if t.text in ("and", "&") and t.text == "and":
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    merged = [parts[0]]
+    for part in parts[1:]:
+        left = merged[-1]
+        starts_new = bool(part) and part[0].text.lower() == "the"
+        right_has_head = any(_is_head(t) for t in part)
+        left_has_domain = any(t.text in ("of", "for") for t in left)
+        left_has_head = any(_is_head(t) for t in left) or (len(left) == 1 and is_acronym(left[0].text))
+        right_complete = right_has_head and _classify(part) and not _is_unit(part)
+        if part and not starts_new and (
+            (not right_has_head and left_has_domain) or (not left_has_head and not right_complete)
+        ):
+            # "Ministry of Health and Welfare": one name.
+            left.append(_AND)
+            left.extend(part)
+        else:
+            merged.append(part)
+    return [p for p in merged if p]
+
+
+class _AndToken:
+    text = "and"
+    lower = "and"
+    is_word = True
+    is_cap = False
+    is_possessive = False
+    bare = "and"
+
+
+_AND = _AndToken()
+
+
+def _is_head(token, *, strong=False):
+    low = token.lower if hasattr(token, "lower") else ""
+    low = re.sub(r"[’']s?$", "", low)
+    heads = STRONG_HEADS if strong else lexicon.ORG_HEADS
+    return low in heads
+
+
+def _trim(part):
+    """Drop leading articles, titles and common nouns; return (tokens, cut_reason)."""
+    reason = None
+    while part and part[0].text.lower() == "the":
+        part = part[1:]
+    while part:
+        # "Leadership of X", "Director of the X", "State of X": not part of the name.
+        of_at = next((i for i, t in enumerate(part) if t.text == "of"), None)
+        if of_at is None or of_at == 0:
+            break
+        head_before = any(_is_head(t, strong=True) or (_is_head(t) and t.lower in _COMPANY_HEADS) for t in part[:of_at])
+        if head_before:
+            break
+        lead = part[of_at - 1].lower
+        reason = "title" if lead in lexicon.TITLE_WORDS or lead in lexicon.TITLE_HEADS else "noun"
+        part = part[of_at + 1 :]
+        while part and part[0].text.lower() == "the":
+            part = part[1:]
+    while part and (
+        part[0].lower in lexicon.STOP_CAPS
+        or (part[0].lower in lexicon.TITLE_WORDS and part[0].lower not in _AMBIGUOUS_TITLE_WORDS)
+        or part[0].lower in lexicon.NAME_PREFIXES
+        or part[0].lower in lexicon.MONTHS
+        or part[0].lower in lexicon.WEEKDAYS
+    ) and not _is_head(part[0]):
+        part = part[1:]
+        while part and part[0].text in CONNECTORS:
+            part = part[1:]
+    while part and part[-1].text in CONNECTORS:
+        part = part[:-1]
+    return part, reason
+
+
+def _cut_titles(part):
+    """Split "KAIST President Kwang Hyung Lee" into ("KAIST", title follows)."""
+    for i, t in enumerate(part):
+        if i == 0:
+            continue
+        low = t.lower
+        if (low in lexicon.TITLE_WORDS or low in lexicon.NAME_PREFIXES) and not _is_head(t):
+            if low in ("general", "group", "medical", "academic", "affairs", "research", "senior", "junior", "partner", "member", "lead", "financial", "operating", "scientific") and not _title_follows(part, i):
+                continue
+            return part[:i], True
+    return part, False
+
+
+def _title_follows(part, i):
+    """Whether part[i:] starts a job title ("Chief Medical Officer Paul Burton")."""
+    return any(t.lower in lexicon.TITLE_HEADS for t in part[i : i + 4])
+
+
+def _text_of(text, tokens):
+    return text[tokens[0].start : tokens[-1].end] if tokens and hasattr(tokens[-1], "end") else ""
+
+
+def _span(tokens):
+    real = [t for t in tokens if hasattr(t, "end")]
+    last = real[-1]
+    end = last.start + len(last.bare) if last.is_possessive else last.end
+    return real[0].start, end
+
+
+def _classify(part):
+    """Is this run an organisation name by its shape? Returns 'head', None."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    if not words:
+        return None
+    lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
+    if any(w in lexicon.MEDIA_WORDS for w in lows):
+        return None
+    last = lows[-1]
+    if last in lexicon.NON_ORG_TAILS:
+        return None
+    if any(w in STRONG_HEADS for w in lows):
+        # A strong head somewhere; what follows the last head must be a short
+        # place or proper word ("Imperial College London") or a company suffix.
+        last_head = max(i for i, w in enumerate(lows) if w in lexicon.ORG_HEADS)
+        tail = words[last_head + 1 :]
+        if tail:
+            pos = next(i for i, t in enumerate(part) if t is tail[0])
+            if part[pos - 1].text in ("of", "for", "the", "de"):
+                tail = []  # "School of Medical Science and Engineering"
+        if len(tail) > 2 or any(not is_name_word(t) and t.lower not in lexicon.PLACES and not is_acronym(t.text) for t in tail):
+            return None
+        return "head"
+    if last in _COMPANY_HEADS and len(words) >= 2:
+        return "head"
+    if last in lexicon.WEAK_ORG_HEADS and len(words) >= 2:
+        first = lows[0]
+        if first in lexicon.GENERIC_WORDS or first in lexicon.PLACES or not words[0].is_cap:
+            return None
+        return "head"
+    return None
+
+
+def _is_unit(part):
+    """Internal department/office/team, or a generic unit reference."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
+    if not lows:
+        return True
+    if lows[-1] in lexicon.UNIT_HEADS or (lows[0] in lexicon.UNIT_HEADS and len(lows) > 1 and part[1].text == "of" and lows[0] != "clinic"):
+        return True
+    content = [w for w in lows if w not in lexicon.ORG_HEADS]
+    if len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content):
+        return True  # "the Graduate School", "School of Medicine", "Medical Center"
+    return False
+
+
+def _is_internal_center(part, text, start):
+    """"the International Medical Center": a centre named only with generic words."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    lows = [t.lower for t in words]
+    if lows[-1] not in ("center", "centre") or "national" in lows:
+        return False
+    before = text[max(0, start - 4) : start].lower()
+    return before.endswith("the ") and all(w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lows)
+
+
+def _acronym_after(text, end):
+    match = re.match(r"\s*\(\s*([A-Za-z][A-Za-z&\-]{1,11})\s*\)", text[end : end + 20])
+    if match and is_acronym(match.group(1)):
+        return match.group(1), end + match.end()
+    return None, end
+
+
+def _initials(name):
+    words = re.findall(r"[A-Za-z][\w’'\-]*", name)
+    strict = "".join(w[0] for w in words if w.lower() not in ("of", "and", "the", "for", "de", "in", "on") and w[0].isupper())
+    loose = "".join(w[0] for w in words)
+    # Hyphenated parts count too: "Director-General" -> DG.
+    return {strict.upper(), loose.upper()}
+
+
+def _is_place(name):
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w\-]*", name)]
+    return bool(words) and all(w in lexicon.PLACES or w in ("the", "of", "and") for w in words)
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def find_institutions(text, *, person_names=(), skip_spans=()):
+    """Find the institutions in text; returns an InstitutionIndex."""
+    tokens = tokenize(text)
+    persons = {p.lower() for p in person_names}
+    mentions = []
+    for run in _runs(tokens):
+        if _inside(skip_spans, run[0].start):
+            continue
+        for part in _split_and(run):
+            _candidates_from_part(text, part, mentions, persons)
+    _context_candidates(text, tokens, mentions, persons, skip_spans)
+    return _merge(text, mentions)
+
+
+def _inside(spans, pos):
+    return any(a <= pos < b for a, b in spans)
+
+
+def _candidates_from_part(text, part, mentions, persons):
+    part, reason = _trim(part)
+    if not part:
+        return
+    part, titled = _cut_titles(part)
+    while part and part[-1].text in CONNECTORS:
+        part = part[:-1]
+    if not part:
+        return
+    start, end = _span(part)
+    name = text[start:end]
+    # A person's name in a run ("Professor Ivy Ng") is never an organisation.
+    if name.lower() in persons:
+        return
+    # "in <place>" belongs to a name only after a consulate or embassy.
+    name, part = _cut_in(name, part, text)
+    start, end = _span(part)
+    kind = _classify(part)
+    if kind is None and reason == "noun":
+        return
+    if kind and reason == "noun" and not any(_is_head(t, strong=True) for t in part):
+        return
+    defines, _ = _acronym_after(text, end)
+    if kind == "head":
+        if _is_unit(part) and not defines:
+            return
+        if _is_internal_center(part, text, start) and not defines:
+            return
+        mentions.append(OrgMention(name, start, end, "head", defines=defines))
+        return
+    # No head noun: an organisation only by context.
+    words = [t for t in part if t.text not in CONNECTORS]
+    single = len(words)
+    if _is_place(name) or name.lower() in persons:
+        return
+    if all(is_acronym(t.text) for t in words):
+        return  # acronyms are handled by _context_candidates
+    if single <= 5 and _APPOSITIVE_ORG_RE.match(text, end):
+        mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
+    lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
+    if lows[-1] in lexicon.UNIT_HEADS or lows[-1] in lexicon.NON_ORG_TAILS:
+        return
+    if all(w in lexicon.GENERIC_WORDS for w in lows):
+        return
+    if any(w in lexicon.MEDIA_WORDS for w in lows):
+        return
+    if (
+        2 <= single <= 3
+        and is_acronym(words[0].text)
+        and words[0].bare.upper() not in lexicon.NON_ORG_ACRONYMS
+        and all(is_name_word(t) or t.lower in lexicon.PLACES for t in words[1:])
+    ):
+        # "UMC Utrecht": an acronym with a place or proper word.
+        mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
+    if titled:
+        if single <= 4 and not _looks_like_person(part) and _name_follows(text, end):
+            mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
+    if reason == "title":
+        if single <= 4 and not _looks_like_person(part) and not (
+            single >= 3 and all(is_name_word(t) for t in words[-2:])
+        ):
+            mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
+    if single <= 4 and not _looks_like_person(part):
+        before = text[max(0, start - 60) : start]
+        after = text[end : end + 60]
+        if (
+            _PARTY_BEFORE_RE.search(before)
+            or (_GROUP_NOUNS_AFTER_RE.match(after) and (single > 1 or not _sentence_start(text, start)))
+            or (part[-1].is_possessive and _title_starts(after))
+            or _group_of_before(before)
+            or (_PARTY_SIGN_AFTER_RE.match(after) and _sentence_start(text, start))
+        ):
+            mentions.append(OrgMention(name, start, end, "context", defines=defines))
+
+
+def _cut_in(name, part, text):
+    for i, t in enumerate(part):
+        if t.text == "in" and i > 0:
+            heads = {p.lower for p in part[:i]}
+            if heads & {"consulate", "embassy", "mission", "office", "branch", "campus"}:
+                return name, part
+            part = part[:i]
+            start, end = _span(part)
+            return text[start:end], part
+    return name, part
+
+
+def _looks_like_person(part):
+    words = [t for t in part if t.text not in CONNECTORS]
+    if not 2 <= len(words) <= 4:
+        return False
+    return all(is_name_word(t) for t in words) and not any(_is_head(t) for t in words)
+
+
+def _name_follows(text, end):
+    """A title and then a person's name: "IVI Director-General Jerome Kim"."""
+    after = tokenize(text, end, min(len(text), end + 80))
+    i = 0
+    while i < len(after) and (after[i].lower in lexicon.TITLE_WORDS or after[i].text in ("of", "for", "and", "-")):
+        i += 1
+    names = 0
+    while i < len(after) and is_name_word(after[i]):
+        names += 1
+        i += 1
+    return names >= 1
+
+
+def _title_starts(after):
+    match = re.match(r"\s*([A-Za-z\-]+)", after)
+    return bool(match) and match.group(1).lower() in lexicon.TITLE_WORDS
+
+
+def _group_of_before(before):
+    match = re.search(r"\b([A-Za-z\-]+)\s+(?:of|at|from)\s+(?:the\s+)?$", before)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _GROUP_NOUNS_BEFORE or word in lexicon.TITLE_HEADS
+
+
+def _sentence_start(text, start):
+    before = text[max(0, start - 6) : start]
+    return start == 0 or bool(re.search(r"(?:^|[.!?\n]\s*|\bthe\s)$", before)) or before.endswith("\n")
+
+
+def _context_candidates(text, tokens, mentions, persons, skip_spans):
+    """Stand-alone acronyms ("KAIST said"), and "<unit> at X"."""
+    covered = [(m.start, m.end) for m in mentions]
+    defined = set()
+    for m in mentions:
+        if m.defines:
+            defined.add(m.defines.upper())
+    for match in re.finditer(r"\(\s*([A-Za-z][A-Za-z&\-]{1,11})\s*\)", text):
+        defined.add(match.group(1).upper())
+    for i, t in enumerate(tokens):
+        if not t.is_word or not is_acronym(t.text):
+            continue
+        core = t.bare.rstrip(".")
+        if core.upper() in lexicon.NON_ORG_ACRONYMS or core.upper() in defined:
+            continue
+        if any(a <= t.start < b for a, b in covered) or _inside(skip_spans, t.start):
+            continue
+        if re.match(r"\s*\(", text[t.end : t.end + 3]):
+            continue  # "HBCU (Historically Black ...)": an expansion follows
+        # A dateline ("HOUSTON -", "SEOUL, Korea --").
+        line_start = text.rfind("\n", 0, t.start) + 1
+        if t.start - line_start <= 1 and re.match(r"[\s,]*(?:[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 30]):
+            continue
+        if core.isupper() and len(core) >= 4 and core.lower() in lexicon.PLACES:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        modifier = bool(
+            nxt
+            and nxt.start - t.end <= 1
+            and (
+                (is_acronym(nxt.text) and nxt.bare.upper() not in lexicon.NON_ORG_ACRONYMS)
+                or (t.is_possessive and nxt.is_cap and not _title_starts(" " + nxt.text))
+            )
+        )
+        mentions.append(OrgMention(core, t.start, t.start + len(core), "acronym", modifier=modifier))
+
+
+def _merge(text, mentions):
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    index = InstitutionIndex()
+    # Drop mentions nested inside a longer one.
+    kept = []
+    last_end = -1
+    for m in mentions:
+        if m.start < last_end:
+            continue
+        kept.append(m)
+        last_end = m.end
+    mentions = kept
+    full = [m for m in mentions if m.evidence != "acronym"]
+    acronym_of = {}
+    for m in full:
+        if m.defines:
+            acronym_of.setdefault(m.defines.upper(), m.name)
+    listed = []  # names, in order
+    listed_keys = {}
+
+    def add_alias(alias, target):
+        index.aliases.setdefault(_key(alias), target)
+
+    # Full names first, in order: decide which are short forms of others.
+    names_in_order = []
+    for m in full:
+        if _key(m.name) not in {_key(n) for n in names_in_order}:
+            names_in_order.append(m.name)
+    canonical_of = {}
+    for name in names_in_order:
+        target = _short_form_of(name, names_in_order) or _expanded_form_of(name, names_in_order)
+        canonical_of[_key(name)] = target or name
+    for m in mentions:
+        if m.evidence == "acronym":
+            continue
+        target = canonical_of[_key(m.name)]
+        m.canonical = target
+        if _key(target) not in listed_keys:
+            listed_keys[_key(target)] = target
+            listed.append(target)
+        add_alias(m.name, target)
+        if m.defines:
+            add_alias(m.defines, target)
+    # Acronyms: the initials of a listed name, a defined short form, or listed as written.
+    for m in mentions:
+        if m.evidence != "acronym":
+            continue
+        upper = m.name.upper()
+        target = acronym_of.get(upper)
+        if target is None:
+            for name in listed:
+                if upper in _initials(name):
+                    target = canonical_of.get(_key(name), name)
+                    break
+        if target is None:
+            for name in listed:
+                # "NUS Yong Loo Lin School": an acronym that prefixes a listed name.
+                if _key(name).startswith(upper.lower() + " ") and False:
+                    target = name
+        if target is not None:
+            m.canonical = target
+            add_alias(m.name, target)
+            continue
+        m.canonical = m.name
+        add_alias(m.name, m.name)
+        if not m.modifier:
+            if _key(m.name) not in listed_keys:
+                listed_keys[_key(m.name)] = m.name
+                listed.append(m.name)
+    # An acronym used only as a modifier is not listed; one used alone later is.
+    index.names = sorted(listed, key=lambda n: _first_pos(mentions, n))
+    index.mentions = mentions
+    index._starts = [m.start for m in mentions]
+    return index
+
+
+def _first_pos(mentions, name):
+    key = _key(name)
+    return min((m.start for m in mentions if m.canonical and _key(m.canonical) == key), default=0)
+
+
+def _expanded_form_of(name, names):
+    """"SNU College of Medicine" -> "Seoul National University College of Medicine"."""
+    first, _, rest = name.partition(" ")
+    if not rest or not is_acronym(first):
+        return None
+    for other in names:
+        if other == name or first.upper() not in _initials(other):
+            continue
+        expanded = _key(other + " " + rest)
+        for candidate in names:
+            if _key(candidate) == expanded:
+                return candidate
+    return None
+
+
+def _short_form_of(name, names):
+    """The longer listed name that `name` is a later short form of, if any.
+
+    "Moderna" -> "Moderna Inc." (company suffix); "Imperial College" -> "Imperial
+    College London" (trailing place); "M. D. Anderson Cancer Center" -> "University
+    of Texas M. D. Anderson Cancer Center" (same head, more modifiers). A parent
+    ("Jilin University" in "Second Clinical Hospital of Jilin University") is not
+    a short form: it is its own institution.
+    """
+    key = _key(name)
+    for other in names:
+        okey = _key(other)
+        if okey == key or len(okey) <= len(key):
+            continue
+        if okey.startswith(key + " ") or okey.startswith(key + ","):
+            rest = okey[len(key) :].strip(" ,").split()
+            if all(w.rstrip(".") in lexicon.COMPANY_SUFFIXES or w in lexicon.PLACES for w in rest):
+                return other
+        elif okey.endswith(" " + key):
+            before = okey[: -len(key)].split()
+            if before and before[-1] not in ("of", "the", "at", "for", "and"):
+                return other
+    return None

@@ -1,0 +1,525 @@
+"""People: names, titles and affiliations as news writing gives them.
+
+Handles titles before names ("IVI Director-General Jerome Kim", "Dean Song"),
+appositives after them ("Kim, dean of X"), possessive institutions
+("Moderna's chief medical officer Paul Burton"), courtesy and academic prefixes
+(Dr., Prof., Sir), letters after names (", M.D."), Korean family-name-first
+order ("Choi Jae-young") and initials ("Harold M. Maurer").
+"""
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+from .tokens import NAME_PARTICLES, is_acronym, is_name_word, tokenize
+
+
+@dataclass
+class Person:
+    """A reference to a person found in the text."""
+
+    kind: str  # name, surname, pronoun, title
+    name: str | None = None  # full name as written (kind == name) or surname
+    title: str | None = None
+    institution: str | None = None
+    weak_institution: str | None = None  # a generic unit split off the title
+    weak_title: str | None = None  # the title without that unit
+    start: int = 0
+
+
+_POSITION_RE = re.compile(
+    r"\s*\((?:from\s+)?(?:left|right|center|centre|middle|front|second|third|fourth|pictured)[^)]*\)",
+    re.I,
+)
+_DEGREE_RE = re.compile(
+    r"^(?:M\.?D\.?|Ph\.?D\.?|D\.?Phil\.?|M\.?P\.?H\.?|MBA|RN|Jr\.?|Sr\.?|II|III|IV|FRCP|FACS|"
+    r"DDS|DMD|D\.?O\.?|MSc|BSc|Pharm\.?D\.?|Dr\.?P\.?H\.?|Sc\.?D\.?|M\.?S\.?|M\.?A\.?|"
+    r"OBE|CBE|MBE|Esq\.?)$",
+    re.I,
+)
+_LEADING_CLAUSE_RE = re.compile(
+    r"^(?:in|at|during|on|after|before|speaking|addressing|meanwhile|also|however|for|"
+    r"later|earlier|then|likewise|similarly|moreover|furthermore|additionally|asked|"
+    r"commenting|responding|reflecting|looking|explaining|referring|when|while|as|"
+    r"with|through|since|to|under|by|following|ahead|upon|regarding|echoing|"
+    r"in addition|for (?:his|her|their) part)\b",
+    re.I,
+)
+_ADVERBS = frozenset({"also", "then", "further", "later", "earlier", "again", "once", "recently", "previously", "too", "himself", "herself", "both", "similarly", "additionally"})
+
+
+def strip_positions(value):
+    return _POSITION_RE.sub("", value)
+
+
+def split_pieces(chunk):
+    """Split at commas that are not inside parentheses."""
+    pieces, depth, current = [], 0, []
+    for ch in chunk:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch == "," and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def parse_speaker(chunk, *, index=None, pos=0):
+    """Parse the words that name a speaker: "Kim, dean of X", "he", "Dr. Maurer"."""
+    chunk = strip_positions(chunk).strip(" ,;:-–—")
+    chunk = re.sub(r"\s+", " ", chunk)
+    if not chunk:
+        return None
+    pieces = [p for p in split_pieces(chunk) if not _DEGREE_RE.match(p)]
+    # "In his welcoming speech, Professor X, ..." : drop a leading adverbial clause.
+    while len(pieces) > 1 and _LEADING_CLAUSE_RE.match(pieces[0]) and not _name_piece(pieces[0]):
+        pieces = pieces[1:]
+    if len(pieces) > 1 and _LEADING_CLAUSE_RE.match(pieces[0]):
+        named = _name_piece(pieces[0])
+        if named and _LEADING_CLAUSE_RE.match(pieces[0]) and re.match(r"^(?:at|in|during|on)\b", pieces[0], re.I):
+            pieces = pieces[1:]
+    for i, piece in enumerate(pieces):
+        words = piece.split()
+        low = [w.lower() for w in words if w.lower() not in _ADVERBS]
+        if low and low[0] in lexicon.PRONOUNS and len(low) <= 2:
+            return Person("pronoun", start=pos)
+        # "the dean", "the university's president"
+        if low and low[0] in ("the", "its", "our", "their") and low[-1] in lexicon.TITLE_HEADS and len(low) <= 5:
+            title = " ".join(words[1:])
+            person = Person("title", title=_title_after_possessive(title), start=pos)
+            inst = _possessive_institution(words[1:])
+            if inst:
+                person.institution = inst
+            return person
+        parsed = _name_piece(piece)
+        if parsed is None:
+            continue
+        pre_inst, title, name_words = parsed
+        kind = "name" if len(name_words) >= 2 else "surname"
+        person = Person(kind, name=" ".join(name_words), start=pos)
+        if title:
+            person.title = title
+        if pre_inst:
+            person.institution = pre_inst
+        # Title before the name as its own piece: "The Dean of the GSAI, Song Chong".
+        for before in reversed(pieces[:i]):
+            if _is_title_phrase(before):
+                _apply_title_phrase(person, before, index)
+                break
+        for after in pieces[i + 1 :]:
+            if re.match(r"^(?:who|which|whose|where|when|said|says|and)\b", after, re.I):
+                break
+            if _is_title_phrase(after):
+                if person.title is None or person.institution is None:
+                    _apply_title_phrase(person, after, index, keep_title=person.title is not None)
+                break
+            org = _org_piece(after, index)
+            if org and person.institution is None:
+                person.institution = org
+                continue
+            break
+        return person
+    # Only a title: "The Dean of the GSAI said".
+    for piece in pieces:
+        if _is_title_phrase(piece):
+            person = Person("title", start=pos)
+            _apply_title_phrase(person, re.sub(r"^(?:the|its|our)\s+", "", piece, flags=re.I), index)
+            return person
+    return None
+
+
+def _title_after_possessive(title):
+    match = re.match(r"^.*?[’']s\s+(.+)$", title)
+    return match.group(1) if match else title
+
+
+def _possessive_institution(words):
+    for i, w in enumerate(words):
+        if re.search(r"[’']s$", w):
+            return " ".join(words[: i + 1])[:-2]
+    return None
+
+
+def _name_piece(piece):
+    """(institution, title, name words) when the piece ends in a person's name."""
+    tokens = [t for t in tokenize(piece) if t.text not in ("(", ")")]
+    # Trailing adverbs: "Kim also".
+    while tokens and tokens[-1].text.lower() in _ADVERBS:
+        tokens.pop()
+    if not tokens:
+        return None
+    # Collect name words from the right.
+    j = len(tokens)
+    while j > 0:
+        t = tokens[j - 1]
+        if is_name_word(t) and not t.is_possessive:
+            j -= 1
+            continue
+        if t.text in NAME_PARTICLES and j < len(tokens) and j - 1 > 0 and is_name_word(tokens[j - 2]):
+            j -= 1
+            continue
+        break
+    name_tokens = tokens[j:]
+    if not name_tokens:
+        return None
+    if all(re.fullmatch(r"[A-Z]\.?", t.text) for t in name_tokens):
+        return None
+    before = tokens[:j]
+    # A piece that is mostly lowercase words is narration, not a name.
+    if before and sum(1 for t in before if t.is_word and not t.is_cap) > 3 and not any(
+        t.lower in lexicon.TITLE_WORDS for t in before
+    ):
+        return None
+    if before and before[-1].text in ("of", "for", "and", "at", "in"):
+        # "Vice President for Global Engagement Jane Smith": the domain words run
+        # into the name; a name has two words (three with an initial).
+        keep = 3 if len(name_tokens) >= 3 and re.fullmatch(r"[A-Z]\.", name_tokens[-2].text) else 2
+        if len(name_tokens) <= keep:
+            return None
+        before = before + name_tokens[:-keep]
+        name_tokens = name_tokens[-keep:]
+    if len(name_tokens) > 4:
+        if before and before[-1].lower in lexicon.TITLE_WORDS:
+            name_tokens = name_tokens[:4]
+        else:
+            return None
+    # Prefixes right before the name are dropped.
+    while before and before[-1].lower in lexicon.NAME_PREFIXES:
+        prefix = before.pop()
+        if prefix.lower in ("professor", "prof") and not before:
+            pass
+    inst = None
+    title_tokens = before
+    # "Moderna's Chief Medical Officer": the possessive is the institution.
+    for k, t in enumerate(before):
+        if t.is_possessive and k < len(before) - 1:
+            inst = piece[before[0].start : t.start + len(t.bare)]
+            title_tokens = before[k + 1 :]
+            break
+    if inst is None and title_tokens:
+        # "IVI Director-General", "KAIST President", "Seoul National University President"
+        k = 0
+        while k < len(title_tokens) and title_tokens[k].lower not in lexicon.TITLE_WORDS and title_tokens[k].lower not in lexicon.NAME_PREFIXES:
+            k += 1
+        if 0 < k < len(title_tokens):
+            lead = title_tokens[:k]
+            if all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
+                inst = piece[lead[0].start : lead[-1].end]
+                inst = re.sub(r"^(?:the|The)\s+", "", inst)
+                title_tokens = title_tokens[k:]
+        elif k == len(title_tokens):
+            # No title word before the name: only capitalised words that are not a
+            # title ("said Lee Kim") or narration.
+            if any(t.is_word and not t.is_cap for t in title_tokens):
+                title_tokens = []
+                if len(name_tokens) < 2:
+                    return None
+            else:
+                title_tokens = []
+    # Drop prefixes inside the title run ("Professor Ivy Ng" -> no title).
+    while title_tokens and title_tokens[-1].lower in lexicon.NAME_PREFIXES:
+        title_tokens = title_tokens[:-1]
+    while title_tokens and title_tokens[0].text.lower() in ("the", "a", "an"):
+        title_tokens = title_tokens[1:]
+    title = piece[title_tokens[0].start : title_tokens[-1].end] if title_tokens else None
+    if title and not any(t.lower in lexicon.TITLE_WORDS for t in title_tokens):
+        title = None
+    if len(name_tokens) == 1 and title is None and inst is None and not (
+        before and before[-1].lower in lexicon.NAME_PREFIXES
+    ):
+        # A lone capitalised word is a surname only if nothing else is around it.
+        if before:
+            return None
+    words = [_clean_name_word(t.text) for t in name_tokens]
+    return inst, title, words
+
+
+def _clean_name_word(word):
+    return re.sub(r"[’']s$", "", word)
+
+
+def _is_title_phrase(piece):
+    words = re.findall(r"[A-Za-z][\w\-]*", piece)
+    if not words:
+        return False
+    lows = [w.lower() for w in words]
+    i = 0
+    while i < len(lows) and lows[i] in ("the", "a", "an", "its", "our", "their", "former", "then", "now", "newly", "appointed"):
+        i += 1
+    if i < len(lows) and lows[i] in lexicon.TITLE_WORDS:
+        return True
+    # "NTU President", "UNMC's associate dean": an institution, then a title.
+    for k in range(i, min(len(lows), i + 6)):
+        if lows[k] in lexicon.TITLE_HEADS:
+            lead = words[i:k]
+            return all(w[:1].isupper() or w.lower() in ("of", "and", "the") for w in lead)
+    return False
+
+
+def _apply_title_phrase(person, phrase, index, *, keep_title=False):
+    title, inst, weak_inst, weak_title = split_title(phrase, index)
+    if not keep_title:
+        person.title = title
+    if inst and person.institution is None:
+        person.institution = inst
+    if weak_inst and person.weak_institution is None:
+        person.weak_institution = weak_inst
+        person.weak_title = weak_title
+
+
+def _org_piece(piece, index):
+    piece = re.sub(r"^(?:the|The)\s+", "", piece.strip())
+    piece = re.sub(r"\s*\([^)]*\)$", "", piece)
+    if index is not None and index.canonical(piece):
+        return piece
+    words = piece.split()
+    if words and any(w.lower() in lexicon.ORG_HEADS for w in words) and all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words):
+        return piece
+    return None
+
+
+def split_title(phrase, index=None):
+    """Split "dean of Yonsei University College of Medicine" into title and institution.
+
+    Returns (title, institution, weak_institution, weak_title). A generic unit
+    ("Director of the Medical Center") stays in the title; it is offered as a weak
+    institution in case the article names no other.
+    """
+    phrase = strip_positions(phrase).strip(" ,.;")
+    phrase = re.sub(r"^(?:the|The|a|an|its|our|their|former|then)\s+", "", phrase)
+    # "NTU President": institution first.
+    words = phrase.split()
+    lead = []
+    for w in words:
+        if w.lower().rstrip("’'s") in lexicon.TITLE_WORDS or w.lower() in lexicon.TITLE_WORDS:
+            break
+        lead.append(w)
+    pre_inst = None
+    if lead and len(lead) < len(words) and all(w[:1].isupper() or w in ("of", "and", "the") for w in lead):
+        pre_inst = re.sub(r"[’']s$", "", " ".join(lead))
+        phrase = " ".join(words[len(lead) :])
+    # A second role ("... at Duke University and president of ...") is dropped.
+    for match in re.finditer(r"\s+(?:at|of|with|from|in)\s+(?:the\s+|The\s+)?", phrase):
+        rest = phrase[match.end() :]
+        org = _org_prefix(rest, index)
+        if not org:
+            continue
+        word = match.group().split()[0]
+        if word in ("of", "in") and re.search(r"\s+at\s+(?:the\s+|The\s+)?[A-Z]", phrase[match.end() :]):
+            continue  # "Director of the International Medical Center ... at Daedong Hospital"
+        title = phrase[: match.start()].strip()
+        if not title:
+            continue
+        if _is_generic_unit(org) and match.group().strip().lower().startswith("of"):
+            return phrase_until(phrase, match.end() + len(org)), pre_inst, org, title
+        return title, pre_inst or org, None, None
+    return phrase or None, pre_inst, None, None
+
+
+def phrase_until(phrase, end):
+    return phrase[:end].strip()
+
+
+def _is_generic_unit(org):
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", org) if w.lower() not in ("of", "the", "and")]
+    content = [w for w in words if w not in lexicon.ORG_HEADS]
+    return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
+
+
+def _org_prefix(rest, index):
+    """The organisation name at the start of rest, as written, if there is one."""
+    tokens = tokenize(rest, 0, min(len(rest), 200))
+    out = []
+    for i, t in enumerate(tokens):
+        if t.is_word and (t.is_cap or t.text[:1].isdigit()):
+            out.append(t)
+            if t.is_possessive:
+                break
+            continue
+        if t.text in ("of", "for", "the", "de", "&") and out and i + 1 < len(tokens) and tokens[i + 1].is_cap:
+            out.append(t)
+            continue
+        if t.text == "and" and out and i + 1 < len(tokens) and tokens[i + 1].is_cap and not _is_head_word(out[-1]) and not tokens[i + 1].lower in lexicon.TITLE_WORDS:
+            out.append(t)
+            continue
+        if t.text == "(" and out:
+            # "(Orthopedic Specialist)" after a unit name is not the institution.
+            break
+        break
+    while out and not out[-1].is_cap:
+        out.pop()
+    # Cut at a title word ("Duke University President"), never inside a name.
+    for k, t in enumerate(out):
+        if k > 0 and t.lower in lexicon.TITLE_HEADS and not _is_head_word(t):
+            out = out[:k]
+            break
+    if not out:
+        return None
+    name = rest[out[0].start : out[-1].start + len(out[-1].bare)]
+    if name.lower().split()[0] in lexicon.PLACES and len(name.split()) == 1:
+        return None
+    if index is not None and index.canonical(name):
+        return name
+    words = [t.lower for t in out]
+    if any(w in lexicon.ORG_HEADS for w in words) or is_acronym(out[0].text):
+        return name
+    if len(out) <= 3 and not all(is_name_word(t) for t in out[:1]) is False:
+        return name if index is None else None
+    return None
+
+
+def _is_head_word(token):
+    return token.lower in lexicon.ORG_HEADS
+
+
+# ---------------------------------------------------------------- mentions
+
+_SAID = "|".join(sorted(lexicon.SPEECH_VERBS, key=len, reverse=True))
+
+
+def find_person_mentions(text, *, index=None, skip_spans=()):
+    """Every place a person is named with enough around it to be sure it is a person.
+
+    Returns a list of Person (kind "name" or "surname") sorted by position.
+    """
+    mentions = []
+    tokens = tokenize(text)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        if not is_name_word(t) or any(a <= t.start < b for a, b in skip_spans):
+            i += 1
+            continue
+        j = i
+        while j < n and (is_name_word(tokens[j]) or tokens[j].text in NAME_PARTICLES and j + 1 < n and is_name_word(tokens[j + 1])) and j - i < 5:
+            if tokens[j].is_possessive:
+                j += 1
+                break
+            if j > i and tokens[j].start - tokens[j - 1].end > 1:
+                break
+            j += 1
+        name_tokens = tokens[i:j]
+        cue = _mention_cue(text, tokens, i, j)
+        if cue and 1 <= len(name_tokens) <= 4:
+            chunk_start = cue[0]
+            chunk_end = _appositive_end(text, name_tokens[-1].end)
+            chunk = text[chunk_start:chunk_end]
+            person = parse_speaker(chunk, index=index, pos=name_tokens[0].start)
+            if person is not None and person.kind in ("name", "surname") and person.name:
+                if person.name.split()[-1] == _clean_name_word(name_tokens[-1].text):
+                    mentions.append(person)
+        i = max(j, i + 1)
+    return mentions
+
+
+def _mention_cue(text, tokens, i, j):
+    """Why the capitalised words tokens[i:j] are a person; returns (chunk_start,)."""
+    first = tokens[i]
+    # Title or prefix words right before the name.
+    k = i
+    while k > 0 and tokens[k - 1].is_word and (
+        tokens[k - 1].lower in lexicon.TITLE_WORDS
+        or tokens[k - 1].lower in lexicon.NAME_PREFIXES
+        or tokens[k - 1].text in ("of", "for", "and") and k - 2 >= 0 and tokens[k - 2].is_cap
+        or (tokens[k - 1].is_cap and k < i + 0 + 1 and k != i and False)
+    ):
+        k -= 1
+    if k < i:
+        # Extend over an institution before the title ("IVI Director-General").
+        m = k
+        while m > 0 and tokens[m - 1].is_word and tokens[m - 1].is_cap and tokens[m - 1].lower not in lexicon.STOP_CAPS:
+            m -= 1
+        if any(tokens[x].lower in lexicon.TITLE_HEADS or tokens[x].lower in lexicon.NAME_PREFIXES for x in range(k, i)):
+            return (tokens[m].start,)
+    if j - i < 2:
+        return None
+    after = text[tokens[j - 1].end : tokens[j - 1].end + 60]
+    if re.match(r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:[A-Z]{2,}\s+|[A-Z][a-z]+\s+(?:of\s+)?)?[A-Za-z\-]+", after):
+        word = re.match(r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:([A-Z]{2,}|[A-Z][a-z]+)\s+(?:of\s+)?)?([A-Za-z\-]+)", after)
+        words = [w.lower() for w in word.groups() if w]
+        if any(w in lexicon.TITLE_WORDS for w in words) or re.match(r",\s*(?:M\.?D|Ph\.?D|MD|PhD)\b", after):
+            return (first.start,)
+    if re.match(rf"\s+(?:also\s+)?(?:{_SAID})\b", after):
+        return (first.start,)
+    if re.match(r"\s*\((?:left|right|center|centre|second|third)", after, re.I):
+        return (first.start,)
+    return None
+
+
+def _appositive_end(text, pos):
+    """End of the appositive after a name: up to the clause's closing comma."""
+    window = text[pos : pos + 300]
+    match = re.match(r"((?:,\s*(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|MPH|M\.D)\.?)*),", window)
+    if not match:
+        return pos
+    rest_start = match.end()
+    depth = 0
+    for k in range(rest_start, len(window)):
+        ch = window[k]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth <= 0 and (ch in ",;\n" or window.startswith(". ", k) or ch in "“”\"" or k == len(window) - 1):
+            if ch == "." and re.search(r"(?:\b[A-Z]|\bM\.D|\bDr|\bSt|\bInc|\bU\.S)$", window[:k]):
+                continue
+            # A two-role appositive keeps going past "and": stop at its end.
+            return pos + k
+    return pos + len(window)
+
+
+class People:
+    """The people an article names, to resolve pronouns and surnames."""
+
+    def __init__(self, mentions):
+        self.mentions = sorted(mentions, key=lambda p: p.start)
+        self._starts = [p.start for p in self.mentions]
+
+    def full(self, person):
+        """Details for the person with this full name or surname: the earliest
+        mention that has each detail."""
+        return [m for m in self.mentions if m.kind == "name" and m.name == person]
+
+    def last_before(self, pos):
+        i = bisect.bisect_left(self._starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.kind == "name":
+                return m
+            if m.kind == "surname":
+                resolved = self.resolve_surname(m.name, m.start)
+                if resolved:
+                    return resolved
+            i -= 1
+        return None
+
+    def resolve_surname(self, surname, pos):
+        """The fullest name with this surname (or family name first), preferring the
+        most recent one before pos."""
+        best = None
+        for m in self.mentions:
+            if m.kind != "name":
+                continue
+            parts = m.name.split()
+            if surname in (parts[-1], parts[0]) or surname == m.name:
+                if m.start <= pos or best is None:
+                    if best is None or m.start <= pos or len(m.name) > len(best.name):
+                        best = m
+        return best
+
+    def with_title(self, title, pos):
+        i = bisect.bisect_left(self._starts, pos) - 1
+        head = title.split()[-1].lower() if title else ""
+        while i >= 0:
+            m = self.mentions[i]
+            if m.kind == "name" and m.title and head in m.title.lower():
+                return m
+            i -= 1
+        return None
