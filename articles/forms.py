@@ -34,8 +34,8 @@ class PreviewLinkForm(forms.ModelForm):
         return expires_at
 
     def save(self, commit=True):
-        if self.cleaned_data.get("revoke") and self.instance.revoked_at is None:
-            self.instance.revoked_at = timezone.now()
+        if self.cleaned_data.get("revoke"):
+            self.instance.revoke()
         return super().save(commit=commit)
 
 

@@ -711,6 +711,11 @@ class PreviewLink(models.Model):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
 
+    def revoke(self, *, now=None):
+        """Withdraw the link (not saved here); revoking twice keeps the first time."""
+        if self.revoked_at is None:
+            self.revoked_at = now or timezone.now()
+
 
 class ArticleURL(models.Model):
     """An address an article used to have, kept so old links keep working."""

@@ -63,9 +63,8 @@ def preview_link_url(link):
 
 
 def preview_link_revoke(*, link, now=None):
-    if link.revoked_at is None:
-        link.revoked_at = now or timezone.now()
-        link.save(update_fields=["revoked_at"])
+    link.revoke(now=now)
+    link.save(update_fields=["revoked_at"])
     return link
 
 
