@@ -327,6 +327,28 @@ class ArticleAdmin(NewsroomVersionAdmin):
                     link_form.instance.created_by = request.user
         super().save_formset(request, form, formset, change)
 
+    restore_note = _("The story's status, publication time and embargo stay as they are now.")
+
+    def restore_keeps_current(self, request, obj):
+        return workflow.article_restore_keeps(
+            article=obj,
+            user=request.user,
+            restore_publication_state=bool(request.POST.get(workflow.RESTORE_PUBLICATION_STATE)),
+        )
+
+    def restore_options(self, request, obj):
+        if not workflow.user_can_publish(request.user):
+            return []
+        return [
+            (
+                workflow.RESTORE_PUBLICATION_STATE,
+                gettext(
+                    "Also bring back the status, publication time and embargo of version A "
+                    "(this can publish or unpublish the story)."
+                ),
+            )
+        ]
+
     def restore_done(self, request, *, before, after):
         workflow.status_change_record(article=after, from_status=before.status, user=request.user)
 

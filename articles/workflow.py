@@ -19,6 +19,10 @@ CHANGE_PERMISSION = "articles.change_article"
 WRITER_EDITABLE = (ArticleStatus.DRAFT, ArticleStatus.REVIEW)
 # Fields only a user with the publish permission may set or change.
 PUBLISHING_FIELDS = ("published_at", "embargo_until")
+# What decides whether a story is public; a restore leaves them alone unless
+# an editor asks for them back.
+PUBLICATION_STATE = ("status", *PUBLISHING_FIELDS)
+RESTORE_PUBLICATION_STATE = "restore_publication_state"
 
 
 def user_can_publish(user):
@@ -91,6 +95,21 @@ def article_submit_for_review(*, article, user):
         article, user=user, comment=_("Submitted for review."), from_status=ArticleStatus.DRAFT
     )
     return True
+
+
+def article_restore_keeps(*, article, user, restore_publication_state=False):
+    """The fields a restore of ``article`` by ``user`` keeps as they are now.
+
+    Restoring brings back words, quotes and tags; the status and the
+    publication times stay, so an old revision can neither take a live story
+    offline nor put a draft online. An editor may tick the option to bring
+    those back too; a writer who asks is refused (None).
+    """
+    if not restore_publication_state:
+        return PUBLICATION_STATE
+    if not user_can_publish(user):
+        return None
+    return ()
 
 
 def review_queue():

@@ -89,6 +89,8 @@ class RevisionAdminMixin:
                 self.model, left, right, child_labels=self.compare_child_labels
             ),
             "restore_version": left_version if right_key == "current" else None,
+            "restore_options": self.restore_options(request, obj),
+            "restore_note": self.restore_note,
             "can_restore": self.has_change_permission(request, obj),
             "opened_version": getattr(obj, "version", None),
             **(extra_context or {}),
@@ -121,8 +123,13 @@ class RevisionAdminMixin:
             )
             return HttpResponseRedirect(request.path)
         before = self.model._default_manager.get(pk=obj.pk)
+        keep_current = self.restore_keeps_current(request, obj)
+        if keep_current is None:
+            raise PermissionDenied
         try:
-            restored, notes = revisions.revision_restore(version=version, user=request.user)
+            restored, notes = revisions.revision_restore(
+                version=version, user=request.user, keep_current=keep_current
+            )
         except (revisions.RestoreRefused, RevertError) as error:
             messages.error(request, gettext("Not restored: %s") % error)
             return HttpResponseRedirect(request.path)
@@ -138,6 +145,16 @@ class RevisionAdminMixin:
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
         )
+
+    def restore_keeps_current(self, request, obj):
+        """Fields a restore leaves as they are now, or None to refuse it."""
+        return ()
+
+    def restore_options(self, request, obj):
+        """Extra choices offered beside the restore button, as (name, label) pairs."""
+        return []
+
+    restore_note = ""
 
     def restore_done(self, request, *, before, after):
         """Hook for records that note more than a revision (article status)."""

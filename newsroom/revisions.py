@@ -258,8 +258,12 @@ def _missing_references(deserialized, *, label):
 
 
 @transaction.atomic
-def revision_restore(*, version, user):
+def revision_restore(*, version, user, keep_current=()):
     """Bring an object and its inline rows back to ``version``; a new revision.
+
+    Fields named in ``keep_current`` keep the values the record has now
+    (a story's status and publication times: restoring old words must not
+    publish or unpublish it).
 
     Rows added since are removed, rows from the revision are written back.
     A row that points to a record deleted since (a quote by a deleted person)
@@ -284,6 +288,9 @@ def revision_restore(*, version, user):
                 children.append((other.object_repr, deserialized))
     if root is None:
         raise RestoreRefused(gettext("This revision does not hold the record itself."))
+    for name in keep_current:
+        field = model._meta.get_field(name)
+        setattr(root.object, field.attname, getattr(obj, field.attname))
     blocking, notes = _missing_references(root, label=version.object_repr)
     if blocking:
         raise RestoreRefused(" ".join(blocking))
