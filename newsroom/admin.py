@@ -1,6 +1,8 @@
 """Admin bases every app's record admins share: history, compare, restore, edit conflicts."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -162,3 +164,39 @@ class RevisionAdminMixin:
 
 class NewsroomVersionAdmin(OptimisticLockAdminMixin, RevisionAdminMixin, VersionAdmin):
     """Revisions, compare/restore and edit-conflict protection in one base."""
+
+
+class NewsroomUserAdmin(UserAdmin):
+    """Accounts, with superuser powers granted and touched only by superusers.
+
+    Django's own user admin lets anyone with the change-user permission (our
+    Administrator role) tick "superuser status", their own included. Here
+    the flag is read-only for them, and superuser accounts (whose password
+    they could otherwise reset) are theirs to view, not to change or delete.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, id)
+        if target is not None and not self.has_change_permission(request, target):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), NewsroomUserAdmin)

@@ -6,6 +6,7 @@ DJANGO_DEBUG=0 and must then name its own SECRET_KEY and ALLOWED_HOSTS; the
 settings refuse to load without them rather than run with a guessable key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "reversion",
+    "axes",
     "django_prose_editor",
     "newsroom",
     "institutions",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -196,6 +200,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
+# Sign-in throttling (django-axes): after five wrong passwords for one account
+# from one address, that pair is locked out for 15 minutes with a page that
+# says so (HTTP 429); a right password resets the count. The pair rather than
+# the account alone, so nobody can lock a colleague out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.views.sign_in_locked_out"
+AXES_VERBOSE = False
+
 # Security headers. The policy allows no inline script: JSON-LD and any
 # script we add carry the per-request nonce.
 SECURE_CSP = {
@@ -225,6 +244,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The client's address is the last one the proxy appended.
+        AXES_IPWARE_PROXY_COUNT = 1
 
 LOGGING = {
     "version": 1,
