@@ -24,12 +24,13 @@ from articles.models import (
 )
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.display import newsroom_time_display, newsroom_zone_label
+from newsroom.locking import OptimisticLockAdminMixin
 
 # Admins ---------------------------------------------------------------------
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -445,7 +446,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(OptimisticLockAdminMixin, TaggitTagAdmin):
     """Tags as our stories use them, through TaggedArticle.
 
     taggit's own admin shows and merges its generic TaggedItem rows, which

@@ -14,6 +14,7 @@ from institutions.models import (
     Position,
 )
 from newsroom.admin import NewsroomVersionAdmin
+from newsroom.locking import OptimisticLockAdminMixin
 
 # People keep their positions and agreements their parties and areas in
 # every revision, so a restore brings the whole record back.
@@ -135,7 +136,7 @@ class PersonAdmin(NewsroomVersionAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = ["person", "title", "institution", "started_on", "ended_on"]
     list_filter = ["institution__kind"]
     list_select_related = ["person", "institution"]

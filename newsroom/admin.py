@@ -1,9 +1,9 @@
 """Admin bases every app's record admins share: history, compare, restore, edit conflicts."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,7 @@ from reversion.errors import RevertError
 
 from newsroom import revisions
 from newsroom.display import newsroom_time_display
-from newsroom.locking import OptimisticLockAdminMixin
+from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
 
 
 class RevisionAdminMixin:
@@ -94,7 +94,7 @@ class RevisionAdminMixin:
             "restore_options": self.restore_options(request, obj),
             "restore_note": self.restore_note,
             "can_restore": self.has_change_permission(request, obj),
-            "opened_version": getattr(obj, "version", None),
+            "opened_version": record_stamp(obj),
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.compare_template, context)
@@ -115,7 +115,7 @@ class RevisionAdminMixin:
             return self._compare_response(request, obj, str(version.pk), "current", extra_context)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        if hasattr(obj, "version") and request.POST.get("opened_version") != str(obj.version):
+        if request.POST.get(OPENED_VERSION_FIELD) != record_stamp(obj):
             messages.error(
                 request,
                 gettext(

@@ -11,6 +11,7 @@ change page notes the user and time under a key for that object.
 """
 
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib import messages
@@ -55,12 +56,38 @@ def version_bump(sender, instance, raw=False, **kwargs):
 
 
 def stored_version(model, pk, *, lock=False):
+    """The stored row's version as text, or None when the row is gone.
+
+    An ``EditedRecord`` counts its saves in ``version``. Records we cannot
+    give that column (taggit's tags) or that are too small to need one
+    (sections, positions) are stamped with a digest of their stored values
+    instead: any change to the row changes the stamp, which is all the check
+    needs.
+    """
     queryset = model._default_manager.filter(pk=pk)
     if lock:
         # Held until the admin's transaction ends, so two saves cannot both
         # pass the check on PostgreSQL; SQLite serialises writers anyway.
         queryset = queryset.select_for_update()
-    return queryset.values_list("version", flat=True).first()
+    if issubclass(model, EditedRecord):
+        version = queryset.values_list("version", flat=True).first()
+        return None if version is None else str(version)
+    names = [field.attname for field in model._meta.concrete_fields]
+    row = queryset.values_list(*names).first()
+    return None if row is None else _digest(row)
+
+
+def record_stamp(instance):
+    """What the form carries: the version this copy of ``instance`` was opened at."""
+    if instance.pk is None:
+        return ""
+    if isinstance(instance, EditedRecord):
+        return str(instance.version)
+    return stored_version(type(instance), instance.pk) or ""
+
+
+def _digest(values):
+    return hashlib.sha256(repr(tuple(values)).encode()).hexdigest()[:16]
 
 
 class LockedModelForm(forms.ModelForm):
@@ -70,20 +97,20 @@ class LockedModelForm(forms.ModelForm):
     a deleted record inside its own transaction: nobody else can have it open.
     """
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     lock_disabled = False
     conflict = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[OPENED_VERSION_FIELD].initial = self.instance.version if self.instance.pk else 0
+        self.fields[OPENED_VERSION_FIELD].initial = record_stamp(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk or self.lock_disabled:
             return cleaned
         opened_with = cleaned.get(OPENED_VERSION_FIELD)
-        if opened_with is None:
+        if not opened_with:
             raise ValidationError(
                 _("This form arrived without its version number; reload the page and try again."),
                 code="missing_version",
@@ -146,9 +173,15 @@ class LockedModelForm(forms.ModelForm):
 
 
 class OptimisticLockAdminMixin:
-    """For a VersionAdmin whose model has a ``version`` field."""
+    """Edit-conflict protection for a ModelAdmin: its change form and its list_editable rows."""
 
     form = LockedModelForm
+
+    def get_changelist_form(self, request, **kwargs):
+        # Each editable row carries the stamp it was listed with; the
+        # changelist template (templates/admin/change_list.html) renders it.
+        kwargs.setdefault("form", LockedModelForm)
+        return super().get_changelist_form(request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -164,7 +197,10 @@ class OptimisticLockAdminMixin:
         if not self.has_change_permission(request, obj):
             return fieldsets
         if OPENED_VERSION_FIELD not in first_options["fields"]:
-            first_options = {**first_options, "fields": [*first_options["fields"], OPENED_VERSION_FIELD]}
+            first_options = {
+                **first_options,
+                "fields": [*first_options["fields"], OPENED_VERSION_FIELD],
+            }
         return [(first_name, first_options), *fieldsets[1:]]
 
     def recover_view(self, request, version_id, extra_context=None):

@@ -51,9 +51,9 @@ def versions_of(obj):
 
 def last_change(obj):
     """(user name, time) of the latest save of ``obj``, for conflict messages."""
-    version = (
-        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
-    )
+    version = None
+    if reversion.is_registered(type(obj)):
+        version = versions_of(obj).first()
     user = getattr(obj, "updated_by", None)
     when = getattr(obj, "updated_at", None)
     if version is not None:

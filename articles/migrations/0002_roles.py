@@ -10,7 +10,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-APPS = ["auth", "contenttypes", "taggit", "reversion", "institutions", "articles"]
+APPS = ["auth", "contenttypes", "taggit", "reversion", "axes", "institutions", "articles"]
 
 WRITER = {
     "articles": [
@@ -76,6 +76,8 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+        # Sign-in lockouts, which Administrators review and lift.
+        ("axes", "0010_accessattemptexpiration"),
     ]
 
     operations = [migrations.RunPython(roles_create, roles_remove)]
