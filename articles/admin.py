@@ -25,6 +25,7 @@ from articles.models import (
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import OptimisticLockAdminMixin
+from newsroom.validation import SaneDatesAdminMixin
 
 # Admins ---------------------------------------------------------------------
 
@@ -61,7 +62,7 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = _("curated related articles (shown before computed suggestions)")
 
 
-class PreviewLinkInline(admin.TabularInline):
+class PreviewLinkInline(SaneDatesAdminMixin, admin.TabularInline):
     """Links for a journalist under embargo or an official checking a quote."""
 
     model = PreviewLink
@@ -205,7 +206,12 @@ class ArticleAdmin(NewsroomVersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(
-            form.__name__, (form,), {"can_publish": workflow.user_can_publish(request.user)}
+            form.__name__,
+            (form,),
+            {
+                "can_publish": workflow.user_can_publish(request.user),
+                "user_can_add_tags": request.user.has_perm("taggit.add_tag"),
+            },
         )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

@@ -3,11 +3,14 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from articles import previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink
 from newsroom.display import newsroom_zone_label
 from newsroom.locking import LockedModelForm
+
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 class PreviewLinkForm(forms.ModelForm):
@@ -43,10 +46,35 @@ class ArticleAdminForm(LockedModelForm):
     """Server-side workflow rules; the hidden widgets are not the only guard."""
 
     can_publish = False
+    user_can_add_tags = False
 
     class Meta:
         model = Article
         fields = "__all__"
+
+    def clean_tags(self):
+        """Tag names fit the tag table, and only editors coin new tags.
+
+        A 101-character name used to fail in the database and lose the
+        writer's input; a writer typing a new word would create a tag
+        without the add-tag permission.
+        """
+        names = self.cleaned_data.get("tags") or []
+        too_long = [name for name in names if len(name) > TAG_NAME_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("A tag has at most %(limit)d characters: “%(name)s…” is longer.")
+                % {"limit": TAG_NAME_MAX_LENGTH, "name": too_long[0][:40]}
+            )
+        if not self.user_can_add_tags:
+            existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+            new = [name for name in names if name not in existing]
+            if new:
+                raise forms.ValidationError(
+                    _("Writers choose from the existing tags; ask an editor to add: %(names)s.")
+                    % {"names": ", ".join(new)}
+                )
+        return names
 
     def clean(self):
         cleaned = super().clean()

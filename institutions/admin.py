@@ -15,6 +15,7 @@ from institutions.models import (
 )
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.locking import OptimisticLockAdminMixin
+from newsroom.validation import SaneDatesAdminMixin
 
 # People keep their positions and agreements their parties and areas in
 # every revision, so a restore brings the whole record back.
@@ -38,7 +39,7 @@ def admin_links(objects, *, label=str):
     )
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(SaneDatesAdminMixin, admin.TabularInline):
     model = Position
     extra = 0
     autocomplete_fields = ["institution"]
@@ -136,7 +137,7 @@ class PersonAdmin(NewsroomVersionAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
+class PositionAdmin(SaneDatesAdminMixin, OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = ["person", "title", "institution", "started_on", "ended_on"]
     list_filter = ["institution__kind"]
     list_select_related = ["person", "institution"]

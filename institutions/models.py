@@ -261,6 +261,10 @@ class AgreementStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# Longer "terms" are typing slips (a 9,000-year term once reached the admin).
+MAX_TERM_YEARS = 100
+
+
 class AgreementQuerySet(models.QuerySet):
     def announced(self, *, on=None):
         """Agreements signed by ``on`` (today): an unsigned one is not yet news."""
@@ -335,7 +339,19 @@ class Agreement(EditedRecord):
 
     def clean(self):
         super().clean()
-        self.fill_expiry()
+        if self.term_years is not None and self.term_years > MAX_TERM_YEARS:
+            raise ValidationError(
+                {
+                    "term_years": _("A term longer than %(years)s years is not an agreement term.")
+                    % {"years": MAX_TERM_YEARS}
+                }
+            )
+        try:
+            self.fill_expiry()
+        except ValueError:
+            raise ValidationError(
+                {"term_years": _("This term runs past the last date the calendar can hold.")}
+            ) from None
         if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
             raise ValidationError(
                 {"expires_on": _("An agreement cannot expire before it is signed.")}

@@ -16,6 +16,7 @@ from reversion.errors import RevertError
 from newsroom import revisions
 from newsroom.display import newsroom_time_display
 from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
+from newsroom.validation import SaneDatesAdminMixin
 
 
 class RevisionAdminMixin:
@@ -162,7 +163,9 @@ class RevisionAdminMixin:
         """Hook for records that note more than a revision (article status)."""
 
 
-class NewsroomVersionAdmin(OptimisticLockAdminMixin, RevisionAdminMixin, VersionAdmin):
+class NewsroomVersionAdmin(
+    SaneDatesAdminMixin, OptimisticLockAdminMixin, RevisionAdminMixin, VersionAdmin
+):
     """Revisions, compare/restore and edit-conflict protection in one base."""
 
 
