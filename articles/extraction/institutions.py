@@ -21,21 +21,62 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
+from .text import SpanSet
 from .tokens import is_acronym, is_name_word, tokenize
 
 CONNECTORS = frozenset({"of", "for", "and", "the", "de", "&", "in", "on"})
-_KEEP_POSSESSIVE = frozenset({"children", "women", "men", "people", "veterans", "mary", "luke", "john", "paul", "peter", "vincent", "michael", "thomas", "joseph", "george", "james", "jude"})
-_COMPANY_HEADS = frozenset(
+_KEEP_POSSESSIVE = frozenset(
     {
-        "corporation", "company", "inc", "ltd", "co", "corp", "llc", "plc", "gmbh", "ag",
-        "holdings", "pharmaceuticals", "pharmaceutical", "pharma", "biologics",
-        "therapeutics", "biosciences", "bioscience", "biotech", "electronics",
-        "technologies", "industries", "motors", "chemical", "chemicals", "diagnostics",
+        "children",
+        "women",
+        "men",
+        "people",
+        "veterans",
+        "mary",
+        "luke",
+        "john",
+        "paul",
+        "peter",
+        "vincent",
+        "michael",
+        "thomas",
+        "joseph",
+        "george",
+        "james",
+        "jude",
     }
 )
-_AMBIGUOUS_TITLE_WORDS = frozenset(
-    {"medical", "general", "group", "academic", "research", "affairs", "senior", "junior", "financial", "operating", "scientific", "lead", "partner", "member", "distinguished", "leaders"}
+_COMPANY_HEADS = frozenset(
+    {
+        "corporation",
+        "company",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "holdings",
+        "pharmaceuticals",
+        "pharmaceutical",
+        "pharma",
+        "biologics",
+        "therapeutics",
+        "biosciences",
+        "bioscience",
+        "biotech",
+        "electronics",
+        "technologies",
+        "industries",
+        "motors",
+        "chemical",
+        "chemicals",
+        "diagnostics",
+    }
 )
+_AMBIGUOUS_TITLE_WORDS = lexicon.AMBIGUOUS_TITLE_WORDS
 STRONG_HEADS = lexicon.ORG_HEADS - lexicon.WEAK_ORG_HEADS - _COMPANY_HEADS
 _ORG_NOUNS = (
     r"company|firm|organi[sz]ation|institute|institution|university|hospital|agency|"
@@ -63,7 +104,17 @@ _GROUP_NOUNS_AFTER_RE = re.compile(
     r"spokeswoman|staff|employees|faculty|delegation|representatives)\b"
 )
 _GROUP_NOUNS_BEFORE = frozenset(
-    {"leaders", "officials", "executives", "representatives", "delegation", "members", "heads", "staff", "faculty"}
+    {
+        "leaders",
+        "officials",
+        "executives",
+        "representatives",
+        "delegation",
+        "members",
+        "heads",
+        "staff",
+        "faculty",
+    }
 )
 
 
@@ -179,10 +230,17 @@ def _split_and(run):
         starts_new = bool(part) and part[0].text.lower() == "the"
         right_has_head = any(_is_head(t) for t in part)
         left_has_domain = any(t.text in ("of", "for") for t in left)
-        left_has_head = any(_is_head(t) for t in left) or (len(left) == 1 and is_acronym(left[0].text))
+        left_has_head = any(_is_head(t) for t in left) or (
+            len(left) == 1 and is_acronym(left[0].text)
+        )
         right_complete = right_has_head and _classify(part) and not _is_unit(part)
-        if part and not starts_new and (
-            (not right_has_head and left_has_domain) or (not left_has_head and not right_complete)
+        if (
+            part
+            and not starts_new
+            and (
+                (not right_has_head and left_has_domain)
+                or (not left_has_head and not right_complete)
+            )
         ):
             # "Ministry of Health and Welfare": one name.
             left.append(_AND)
@@ -221,7 +279,10 @@ def _trim(part):
         of_at = next((i for i, t in enumerate(part) if t.text == "of"), None)
         if of_at is None or of_at == 0:
             break
-        head_before = any(_is_head(t, strong=True) or (_is_head(t) and t.lower in _COMPANY_HEADS) for t in part[:of_at])
+        head_before = any(
+            _is_head(t, strong=True) or (_is_head(t) and t.lower in _COMPANY_HEADS)
+            for t in part[:of_at]
+        )
         if head_before:
             break
         lead = part[of_at - 1].lower
@@ -229,13 +290,19 @@ def _trim(part):
         part = part[of_at + 1 :]
         while part and part[0].text.lower() == "the":
             part = part[1:]
-    while part and (
-        part[0].lower in lexicon.STOP_CAPS
-        or (part[0].lower in lexicon.TITLE_WORDS and part[0].lower not in _AMBIGUOUS_TITLE_WORDS)
-        or part[0].lower in lexicon.NAME_PREFIXES
-        or part[0].lower in lexicon.MONTHS
-        or part[0].lower in lexicon.WEEKDAYS
-    ) and not _is_head(part[0]):
+    while (
+        part
+        and (
+            part[0].lower in lexicon.STOP_CAPS
+            or (
+                part[0].lower in lexicon.TITLE_WORDS and part[0].lower not in _AMBIGUOUS_TITLE_WORDS
+            )
+            or part[0].lower in lexicon.NAME_PREFIXES
+            or part[0].lower in lexicon.MONTHS
+            or part[0].lower in lexicon.WEEKDAYS
+        )
+        and not _is_head(part[0])
+    ):
         part = part[1:]
         while part and part[0].text in CONNECTORS:
             part = part[1:]
@@ -251,7 +318,22 @@ def _cut_titles(part):
             continue
         low = t.lower
         if (low in lexicon.TITLE_WORDS or low in lexicon.NAME_PREFIXES) and not _is_head(t):
-            if low in ("general", "group", "medical", "academic", "affairs", "research", "senior", "junior", "partner", "member", "lead", "financial", "operating", "scientific") and not _title_follows(part, i):
+            if low in (
+                "general",
+                "group",
+                "medical",
+                "academic",
+                "affairs",
+                "research",
+                "senior",
+                "junior",
+                "partner",
+                "member",
+                "lead",
+                "financial",
+                "operating",
+                "scientific",
+            ) and not _title_follows(part, i):
                 continue
             return part[:i], True
     return part, False
@@ -293,7 +375,10 @@ def _classify(part):
             pos = next(i for i, t in enumerate(part) if t is tail[0])
             if part[pos - 1].text in ("of", "for", "the", "de"):
                 tail = []  # "School of Medical Science and Engineering"
-        if len(tail) > 2 or any(not is_name_word(t) and t.lower not in lexicon.PLACES and not is_acronym(t.text) for t in tail):
+        if len(tail) > 2 or any(
+            not is_name_word(t) and t.lower not in lexicon.PLACES and not is_acronym(t.text)
+            for t in tail
+        ):
             return None
         return "head"
     if last in _COMPANY_HEADS and len(words) >= 2:
@@ -312,22 +397,28 @@ def _is_unit(part):
     lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
     if not lows:
         return True
-    if lows[-1] in lexicon.UNIT_HEADS or (lows[0] in lexicon.UNIT_HEADS and len(lows) > 1 and part[1].text == "of" and lows[0] != "clinic"):
+    if lows[-1] in lexicon.UNIT_HEADS or (
+        lows[0] in lexicon.UNIT_HEADS
+        and len(lows) > 1
+        and part[1].text == "of"
+        and lows[0] != "clinic"
+    ):
         return True
+    # "the Graduate School", "School of Medicine", "Medical Center"
     content = [w for w in lows if w not in lexicon.ORG_HEADS]
-    if len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content):
-        return True  # "the Graduate School", "School of Medicine", "Medical Center"
-    return False
+    return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
 
 
 def _is_internal_center(part, text, start):
-    """"the International Medical Center": a centre named only with generic words."""
+    """ "the International Medical Center": a centre named only with generic words."""
     words = [t for t in part if t.text not in CONNECTORS]
     lows = [t.lower for t in words]
     if lows[-1] not in ("center", "centre") or "national" in lows:
         return False
     before = text[max(0, start - 4) : start].lower()
-    return before.endswith("the ") and all(w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lows)
+    return before.endswith("the ") and all(
+        w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lows
+    )
 
 
 def _acronym_after(text, end):
@@ -339,7 +430,11 @@ def _acronym_after(text, end):
 
 def _initials(name):
     words = re.findall(r"[A-Za-z][\w’'\-]*", name)
-    strict = "".join(w[0] for w in words if w.lower() not in ("of", "and", "the", "for", "de", "in", "on") and w[0].isupper())
+    strict = "".join(
+        w[0]
+        for w in words
+        if w.lower() not in ("of", "and", "the", "for", "de", "in", "on") and w[0].isupper()
+    )
     loose = "".join(w[0] for w in words)
     # Hyphenated parts count too: "Director-General" -> DG.
     return {strict.upper(), loose.upper()}
@@ -356,6 +451,7 @@ def _is_place(name):
 def find_institutions(text, *, person_names=(), skip_spans=()):
     """Find the institutions in text; returns an InstitutionIndex."""
     tokens = tokenize(text)
+    skip_spans = SpanSet(skip_spans)
     persons = {p.lower() for p in person_names}
     mentions = []
     for run in _runs(tokens):
@@ -367,8 +463,34 @@ def find_institutions(text, *, person_names=(), skip_spans=()):
     return _merge(text, mentions)
 
 
+def _add_repeats(text, index):
+    """Every later occurrence of a listed name or alias is a mention too."""
+    spans = SpanSet((m.start, m.end) for m in index.mentions)
+    extra = []
+    for alias, target in index.aliases.items():
+        if len(alias) < 2:
+            continue
+        pattern = re.compile(
+            r"(?<![\w’'])" + re.escape(alias).replace("'", "[’']") + r"(?![\w])", re.IGNORECASE
+        )
+        for match in pattern.finditer(text):
+            if alias.isupper() is False and match.group()[:1].islower():
+                continue
+            if spans.overlaps(match.start(), match.end()):
+                continue
+            spans.add(match.start(), match.end())
+            extra.append(
+                OrgMention(match.group(), match.start(), match.end(), "repeat", canonical=target)
+            )
+    if extra:
+        index.mentions = sorted(index.mentions + extra, key=lambda m: m.start)
+        index._starts = [m.start for m in index.mentions]
+
+
 def _inside(spans, pos):
-    return any(a <= pos < b for a, b in spans)
+    if not isinstance(spans, SpanSet):
+        spans = SpanSet(spans)
+    return pos in spans
 
 
 def _candidates_from_part(text, part, mentions, persons):
@@ -432,8 +554,10 @@ def _candidates_from_part(text, part, mentions, persons):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
     if reason == "title":
-        if single <= 4 and not _looks_like_person(part) and not (
-            single >= 3 and all(is_name_word(t) for t in words[-2:])
+        if (
+            single <= 4
+            and not _looks_like_person(part)
+            and not (single >= 3 and all(is_name_word(t) for t in words[-2:]))
         ):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
@@ -442,7 +566,10 @@ def _candidates_from_part(text, part, mentions, persons):
         after = text[end : end + 60]
         if (
             _PARTY_BEFORE_RE.search(before)
-            or (_GROUP_NOUNS_AFTER_RE.match(after) and (single > 1 or not _sentence_start(text, start)))
+            or (
+                _GROUP_NOUNS_AFTER_RE.match(after)
+                and (single > 1 or not _sentence_start(text, start))
+            )
             or (part[-1].is_possessive and _title_starts(after))
             or _group_of_before(before)
             or (_PARTY_SIGN_AFTER_RE.match(after) and _sentence_start(text, start))
@@ -473,7 +600,9 @@ def _name_follows(text, end):
     """A title and then a person's name: "IVI Director-General Jerome Kim"."""
     after = tokenize(text, end, min(len(text), end + 80))
     i = 0
-    while i < len(after) and (after[i].lower in lexicon.TITLE_WORDS or after[i].text in ("of", "for", "and", "-")):
+    while i < len(after) and (
+        after[i].lower in lexicon.TITLE_WORDS or after[i].text in ("of", "for", "and", "-")
+    ):
         i += 1
     names = 0
     while i < len(after) and is_name_word(after[i]):
@@ -497,31 +626,37 @@ def _group_of_before(before):
 
 def _sentence_start(text, start):
     before = text[max(0, start - 6) : start]
-    return start == 0 or bool(re.search(r"(?:^|[.!?\n]\s*|\bthe\s)$", before)) or before.endswith("\n")
+    return (
+        start == 0 or bool(re.search(r"(?:^|[.!?\n]\s*|\bthe\s)$", before)) or before.endswith("\n")
+    )
 
 
 def _context_candidates(text, tokens, mentions, persons, skip_spans):
     """Stand-alone acronyms ("KAIST said"), and "<unit> at X"."""
-    covered = [(m.start, m.end) for m in mentions]
-    defined = set()
+    covered = SpanSet((m.start, m.end) for m in mentions)
+    org_defined = set()
     for m in mentions:
         if m.defines:
-            defined.add(m.defines.upper())
+            org_defined.add(m.defines.upper())
+    defined = set()
     for match in re.finditer(r"\(\s*([A-Za-z][A-Za-z&\-]{1,11})\s*\)", text):
         defined.add(match.group(1).upper())
+    defined -= org_defined
     for i, t in enumerate(tokens):
         if not t.is_word or not is_acronym(t.text):
             continue
         core = t.bare.rstrip(".")
         if core.upper() in lexicon.NON_ORG_ACRONYMS or core.upper() in defined:
             continue
-        if any(a <= t.start < b for a, b in covered) or _inside(skip_spans, t.start):
+        if t.start in covered or _inside(skip_spans, t.start):
             continue
         if re.match(r"\s*\(", text[t.end : t.end + 3]):
             continue  # "HBCU (Historically Black ...)": an expansion follows
         # A dateline ("HOUSTON -", "SEOUL, Korea --").
         line_start = text.rfind("\n", 0, t.start) + 1
-        if t.start - line_start <= 1 and re.match(r"[\s,]*(?:[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 30]):
+        if t.start - line_start <= 1 and re.match(
+            r"[\s,]*(?:[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 30]
+        ):
             continue
         if core.isupper() and len(core) >= 4 and core.lower() in lexicon.PLACES:
             continue
@@ -534,7 +669,9 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
                 or (t.is_possessive and nxt.is_cap and not _title_starts(" " + nxt.text))
             )
         )
-        mentions.append(OrgMention(core, t.start, t.start + len(core), "acronym", modifier=modifier))
+        mentions.append(
+            OrgMention(core, t.start, t.start + len(core), "acronym", modifier=modifier)
+        )
 
 
 def _merge(text, mentions):
@@ -566,8 +703,21 @@ def _merge(text, mentions):
         if _key(m.name) not in {_key(n) for n in names_in_order}:
             names_in_order.append(m.name)
     canonical_of = {}
+    evidence = {}
+    for m in full:
+        evidence.setdefault(_key(m.name), m.evidence)
     for name in names_in_order:
         target = _short_form_of(name, names_in_order) or _expanded_form_of(name, names_in_order)
+        if target is None and evidence.get(_key(name)) == "context":
+            # "Riverbend President ..." after "Riverbend University".
+            target = next(
+                (
+                    o
+                    for o in names_in_order
+                    if evidence.get(_key(o)) == "head" and _key(o).startswith(_key(name) + " ")
+                ),
+                None,
+            )
         canonical_of[_key(name)] = target or name
     for m in mentions:
         if m.evidence == "acronym":
@@ -591,25 +741,20 @@ def _merge(text, mentions):
                 if upper in _initials(name):
                     target = canonical_of.get(_key(name), name)
                     break
-        if target is None:
-            for name in listed:
-                # "NUS Yong Loo Lin School": an acronym that prefixes a listed name.
-                if _key(name).startswith(upper.lower() + " ") and False:
-                    target = name
         if target is not None:
             m.canonical = target
             add_alias(m.name, target)
             continue
         m.canonical = m.name
         add_alias(m.name, m.name)
-        if not m.modifier:
-            if _key(m.name) not in listed_keys:
-                listed_keys[_key(m.name)] = m.name
-                listed.append(m.name)
+        if not m.modifier and _key(m.name) not in listed_keys:
+            listed_keys[_key(m.name)] = m.name
+            listed.append(m.name)
     # An acronym used only as a modifier is not listed; one used alone later is.
     index.names = sorted(listed, key=lambda n: _first_pos(mentions, n))
     index.mentions = mentions
     index._starts = [m.start for m in mentions]
+    _add_repeats(text, index)
     return index
 
 
@@ -619,7 +764,7 @@ def _first_pos(mentions, name):
 
 
 def _expanded_form_of(name, names):
-    """"SNU College of Medicine" -> "Seoul National University College of Medicine"."""
+    """ "SNU College of Medicine" -> "Seoul National University College of Medicine"."""
     first, _, rest = name.partition(" ")
     if not rest or not is_acronym(first):
         return None

@@ -1194,3 +1194,26 @@ PLACES = frozenset(
         "republic",
     ]
 )
+
+# Title words that are also ordinary parts of organisation names ("Samsung
+# Medical Center", "Massachusetts General Hospital").
+AMBIGUOUS_TITLE_WORDS = frozenset(
+    {
+        "medical",
+        "general",
+        "group",
+        "academic",
+        "research",
+        "affairs",
+        "senior",
+        "junior",
+        "financial",
+        "operating",
+        "scientific",
+        "lead",
+        "partner",
+        "member",
+        "distinguished",
+        "leaders",
+    }
+)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
+from .text import SpanSet
 from .tokens import NAME_PARTICLES, is_acronym, is_name_word, tokenize
 
 
@@ -46,7 +47,25 @@ _LEADING_CLAUSE_RE = re.compile(
     r"in addition|for (?:his|her|their) part)\b",
     re.I,
 )
-_ADVERBS = frozenset({"also", "then", "further", "later", "earlier", "again", "once", "recently", "previously", "too", "himself", "herself", "both", "similarly", "additionally"})
+_ADVERBS = frozenset(
+    {
+        "also",
+        "then",
+        "further",
+        "later",
+        "earlier",
+        "again",
+        "once",
+        "recently",
+        "previously",
+        "too",
+        "himself",
+        "herself",
+        "both",
+        "similarly",
+        "additionally",
+    }
+)
 
 
 def strip_positions(value):
@@ -82,7 +101,11 @@ def parse_speaker(chunk, *, index=None, pos=0):
         pieces = pieces[1:]
     if len(pieces) > 1 and _LEADING_CLAUSE_RE.match(pieces[0]):
         named = _name_piece(pieces[0])
-        if named and _LEADING_CLAUSE_RE.match(pieces[0]) and re.match(r"^(?:at|in|during|on)\b", pieces[0], re.I):
+        if (
+            named
+            and _LEADING_CLAUSE_RE.match(pieces[0])
+            and re.match(r"^(?:at|in|during|on)\b", pieces[0], re.I)
+        ):
             pieces = pieces[1:]
     for i, piece in enumerate(pieces):
         words = piece.split()
@@ -90,7 +113,12 @@ def parse_speaker(chunk, *, index=None, pos=0):
         if low and low[0] in lexicon.PRONOUNS and len(low) <= 2:
             return Person("pronoun", start=pos)
         # "the dean", "the university's president"
-        if low and low[0] in ("the", "its", "our", "their") and low[-1] in lexicon.TITLE_HEADS and len(low) <= 5:
+        if (
+            low
+            and low[0] in ("the", "its", "our", "their")
+            and low[-1] in lexicon.TITLE_HEADS
+            and len(low) <= 5
+        ):
             title = " ".join(words[1:])
             person = Person("title", title=_title_after_possessive(title), start=pos)
             inst = _possessive_institution(words[1:])
@@ -98,6 +126,16 @@ def parse_speaker(chunk, *, index=None, pos=0):
                 person.institution = inst
             return person
         parsed = _name_piece(piece)
+        of_inst = None
+        if parsed is None:
+            match = re.match(r"^(?P<p>.+?)\s+(?:of|at|from)\s+(?:the\s+)?(?P<o>[A-Z].*)$", piece)
+            if match:
+                parsed = _name_piece(match.group("p"))
+                org = _org_prefix(match.group("o"), index) if parsed else None
+                if org:
+                    of_inst = org
+                else:
+                    parsed = None
         if parsed is None:
             continue
         pre_inst, title, name_words = parsed
@@ -107,6 +145,8 @@ def parse_speaker(chunk, *, index=None, pos=0):
             person.title = title
         if pre_inst:
             person.institution = pre_inst
+        if of_inst and person.institution is None:
+            person.institution = of_inst
         # Title before the name as its own piece: "The Dean of the GSAI, Song Chong".
         for before in reversed(pieces[:i]):
             if _is_title_phrase(before):
@@ -129,7 +169,9 @@ def parse_speaker(chunk, *, index=None, pos=0):
     for piece in pieces:
         if _is_title_phrase(piece):
             person = Person("title", start=pos)
-            _apply_title_phrase(person, re.sub(r"^(?:the|its|our)\s+", "", piece, flags=re.I), index)
+            _apply_title_phrase(
+                person, re.sub(r"^(?:the|its|our)\s+", "", piece, flags=re.I), index
+            )
             return person
     return None
 
@@ -141,8 +183,8 @@ def _title_after_possessive(title):
 
 def _possessive_institution(words):
     for i, w in enumerate(words):
-        if re.search(r"[’']s$", w):
-            return " ".join(words[: i + 1])[:-2]
+        if re.search(r"\w[’']s?$", w):
+            return re.sub(r"[’']s?$", "", " ".join(words[: i + 1]))
     return None
 
 
@@ -161,7 +203,12 @@ def _name_piece(piece):
         if is_name_word(t) and not t.is_possessive:
             j -= 1
             continue
-        if t.text in NAME_PARTICLES and j < len(tokens) and j - 1 > 0 and is_name_word(tokens[j - 2]):
+        if (
+            t.text in NAME_PARTICLES
+            and j < len(tokens)
+            and j - 1 > 0
+            and is_name_word(tokens[j - 2])
+        ):
             j -= 1
             continue
         break
@@ -172,8 +219,10 @@ def _name_piece(piece):
         return None
     before = tokens[:j]
     # A piece that is mostly lowercase words is narration, not a name.
-    if before and sum(1 for t in before if t.is_word and not t.is_cap) > 3 and not any(
-        t.lower in lexicon.TITLE_WORDS for t in before
+    if (
+        before
+        and sum(1 for t in before if t.is_word and not t.is_cap) > 3
+        and not any(t.lower in lexicon.TITLE_WORDS for t in before)
     ):
         return None
     if before and before[-1].text in ("of", "for", "and", "at", "in"):
@@ -200,20 +249,22 @@ def _name_piece(piece):
     for k, t in enumerate(before):
         if t.is_possessive and k < len(before) - 1:
             inst = piece[before[0].start : t.start + len(t.bare)]
+            inst = re.sub(r"^(?:the|The)\s+", "", inst)
             title_tokens = before[k + 1 :]
             break
-    if inst is None and title_tokens:
+    if title_tokens:
         # "IVI Director-General", "KAIST President", "Seoul National University President"
         k = 0
-        while k < len(title_tokens) and title_tokens[k].lower not in lexicon.TITLE_WORDS and title_tokens[k].lower not in lexicon.NAME_PREFIXES:
+        while k < len(title_tokens) and not _starts_title(title_tokens, k):
             k += 1
         if 0 < k < len(title_tokens):
             lead = title_tokens[:k]
+            # "KAIST's Graduate School of X Dean Nam": the unit is the institution.
             if all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
                 inst = piece[lead[0].start : lead[-1].end]
                 inst = re.sub(r"^(?:the|The)\s+", "", inst)
                 title_tokens = title_tokens[k:]
-        elif k == len(title_tokens):
+        elif k == len(title_tokens) and inst is None:
             # No title word before the name: only capitalised words that are not a
             # title ("said Lee Kim") or narration.
             if any(t.is_word and not t.is_cap for t in title_tokens):
@@ -230,14 +281,30 @@ def _name_piece(piece):
     title = piece[title_tokens[0].start : title_tokens[-1].end] if title_tokens else None
     if title and not any(t.lower in lexicon.TITLE_WORDS for t in title_tokens):
         title = None
-    if len(name_tokens) == 1 and title is None and inst is None and not (
-        before and before[-1].lower in lexicon.NAME_PREFIXES
+    if (
+        len(name_tokens) == 1
+        and title is None
+        and inst is None
+        and before
+        and before[-1].lower not in lexicon.NAME_PREFIXES
     ):
-        # A lone capitalised word is a surname only if nothing else is around it.
-        if before:
-            return None
+        return None  # a lone capitalised word is a surname only with nothing around it
     words = [_clean_name_word(t.text) for t in name_tokens]
     return inst, title, words
+
+
+def _starts_title(tokens, k):
+    low = tokens[k].lower
+    if low in lexicon.NAME_PREFIXES:
+        return True
+    if low not in lexicon.TITLE_WORDS:
+        return False
+    if low in lexicon.AMBIGUOUS_TITLE_WORDS:
+        # "Medical" starts a title only in "Chief Medical Officer"-like runs, and
+        # never right after an organisation head ("Hanbit Medical Center CEO").
+        nxt = tokens[k + 1].lower if k + 1 < len(tokens) else ""
+        return nxt in lexicon.TITLE_WORDS and nxt not in lexicon.ORG_HEADS
+    return True
 
 
 def _clean_name_word(word):
@@ -250,7 +317,19 @@ def _is_title_phrase(piece):
         return False
     lows = [w.lower() for w in words]
     i = 0
-    while i < len(lows) and lows[i] in ("the", "a", "an", "its", "our", "their", "former", "then", "now", "newly", "appointed"):
+    while i < len(lows) and lows[i] in (
+        "the",
+        "a",
+        "an",
+        "its",
+        "our",
+        "their",
+        "former",
+        "then",
+        "now",
+        "newly",
+        "appointed",
+    ):
         i += 1
     if i < len(lows) and lows[i] in lexicon.TITLE_WORDS:
         return True
@@ -279,7 +358,11 @@ def _org_piece(piece, index):
     if index is not None and index.canonical(piece):
         return piece
     words = piece.split()
-    if words and any(w.lower() in lexicon.ORG_HEADS for w in words) and all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words):
+    if (
+        words
+        and any(w.lower() in lexicon.ORG_HEADS for w in words)
+        and all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words)
+    ):
         return piece
     return None
 
@@ -296,13 +379,25 @@ def split_title(phrase, index=None):
     # "NTU President": institution first.
     words = phrase.split()
     lead = []
-    for w in words:
-        if w.lower().rstrip("’'s") in lexicon.TITLE_WORDS or w.lower() in lexicon.TITLE_WORDS:
+    for k, w in enumerate(words):
+        low = w.lower()
+        if low in lexicon.TITLE_WORDS and (
+            low not in lexicon.AMBIGUOUS_TITLE_WORDS
+            or (
+                k + 1 < len(words)
+                and words[k + 1].lower() in lexicon.TITLE_WORDS
+                and words[k + 1].lower() not in lexicon.ORG_HEADS
+            )
+        ):
             break
         lead.append(w)
     pre_inst = None
-    if lead and len(lead) < len(words) and all(w[:1].isupper() or w in ("of", "and", "the") for w in lead):
-        pre_inst = re.sub(r"[’']s$", "", " ".join(lead))
+    if (
+        lead
+        and len(lead) < len(words)
+        and all(w[:1].isupper() or w in ("of", "and", "the") for w in lead)
+    ):
+        pre_inst = re.sub(r"[’']s?$", "", " ".join(lead))
         phrase = " ".join(words[len(lead) :])
     # A second role ("... at Duke University and president of ...") is dropped.
     for match in re.finditer(r"\s+(?:at|of|with|from|in)\s+(?:the\s+|The\s+)?", phrase):
@@ -311,7 +406,9 @@ def split_title(phrase, index=None):
         if not org:
             continue
         word = match.group().split()[0]
-        if word in ("of", "in") and re.search(r"\s+at\s+(?:the\s+|The\s+)?[A-Z]", phrase[match.end() :]):
+        if word in ("of", "in") and re.search(
+            r"\s+at\s+(?:the\s+|The\s+)?[A-Z]", phrase[match.end() :]
+        ):
             continue  # "Director of the International Medical Center ... at Daedong Hospital"
         title = phrase[: match.start()].strip()
         if not title:
@@ -327,7 +424,9 @@ def phrase_until(phrase, end):
 
 
 def _is_generic_unit(org):
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", org) if w.lower() not in ("of", "the", "and")]
+    words = [
+        w.lower() for w in re.findall(r"[A-Za-z]+", org) if w.lower() not in ("of", "the", "and")
+    ]
     content = [w for w in words if w not in lexicon.ORG_HEADS]
     return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
 
@@ -342,10 +441,22 @@ def _org_prefix(rest, index):
             if t.is_possessive:
                 break
             continue
-        if t.text in ("of", "for", "the", "de", "&") and out and i + 1 < len(tokens) and tokens[i + 1].is_cap:
+        if (
+            t.text in ("of", "for", "the", "de", "&")
+            and out
+            and i + 1 < len(tokens)
+            and tokens[i + 1].is_cap
+        ):
             out.append(t)
             continue
-        if t.text == "and" and out and i + 1 < len(tokens) and tokens[i + 1].is_cap and not _is_head_word(out[-1]) and not tokens[i + 1].lower in lexicon.TITLE_WORDS:
+        if (
+            t.text == "and"
+            and out
+            and i + 1 < len(tokens)
+            and tokens[i + 1].is_cap
+            and not _is_head_word(out[-1])
+            and tokens[i + 1].lower not in lexicon.TITLE_WORDS
+        ):
             out.append(t)
             continue
         if t.text == "(" and out:
@@ -369,7 +480,7 @@ def _org_prefix(rest, index):
     words = [t.lower for t in out]
     if any(w in lexicon.ORG_HEADS for w in words) or is_acronym(out[0].text):
         return name
-    if len(out) <= 3 and not all(is_name_word(t) for t in out[:1]) is False:
+    if len(out) <= 3 and all(is_name_word(t) for t in out[:1]) is not False:
         return name if index is None else None
     return None
 
@@ -389,16 +500,24 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
     Returns a list of Person (kind "name" or "surname") sorted by position.
     """
     mentions = []
+    skip_spans = SpanSet(skip_spans)
     tokens = tokenize(text)
     n = len(tokens)
     i = 0
     while i < n:
         t = tokens[i]
-        if not is_name_word(t) or any(a <= t.start < b for a, b in skip_spans):
+        if not is_name_word(t) or t.start in skip_spans:
             i += 1
             continue
         j = i
-        while j < n and (is_name_word(tokens[j]) or tokens[j].text in NAME_PARTICLES and j + 1 < n and is_name_word(tokens[j + 1])) and j - i < 5:
+        while (
+            j < n
+            and (
+                is_name_word(tokens[j])
+                or (tokens[j].text in NAME_PARTICLES and j + 1 < n and is_name_word(tokens[j + 1]))
+            )
+            and j - i < 5
+        ):
             if tokens[j].is_possessive:
                 j += 1
                 break
@@ -410,11 +529,22 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
         if cue and 1 <= len(name_tokens) <= 4:
             chunk_start = cue[0]
             chunk_end = _appositive_end(text, name_tokens[-1].end)
+            of_match = re.match(
+                r"\s+(?:of|at|from)\s+(?:the\s+)?(?=[A-Z])", text[chunk_end : chunk_end + 12]
+            )
+            if of_match:
+                org = _org_prefix(text[chunk_end + of_match.end() : chunk_end + 200], index)
+                if org:
+                    chunk_end = chunk_end + of_match.end() + len(org)
             chunk = text[chunk_start:chunk_end]
             person = parse_speaker(chunk, index=index, pos=name_tokens[0].start)
-            if person is not None and person.kind in ("name", "surname") and person.name:
-                if person.name.split()[-1] == _clean_name_word(name_tokens[-1].text):
-                    mentions.append(person)
+            if (
+                person is not None
+                and person.kind in ("name", "surname")
+                and person.name
+                and person.name.split()[-1] == _clean_name_word(name_tokens[-1].text)
+            ):
+                mentions.append(person)
         i = max(j, i + 1)
     return mentions
 
@@ -424,31 +554,63 @@ def _mention_cue(text, tokens, i, j):
     first = tokens[i]
     # Title or prefix words right before the name.
     k = i
-    while k > 0 and tokens[k - 1].is_word and (
-        tokens[k - 1].lower in lexicon.TITLE_WORDS
-        or tokens[k - 1].lower in lexicon.NAME_PREFIXES
-        or tokens[k - 1].text in ("of", "for", "and") and k - 2 >= 0 and tokens[k - 2].is_cap
-        or (tokens[k - 1].is_cap and k < i + 0 + 1 and k != i and False)
+    while (
+        k > 0
+        and tokens[k - 1].is_word
+        and (
+            tokens[k - 1].lower in lexicon.TITLE_WORDS
+            or tokens[k - 1].lower in lexicon.NAME_PREFIXES
+            or (tokens[k - 1].text in ("of", "for", "and") and k - 2 >= 0 and tokens[k - 2].is_cap)
+        )
     ):
         k -= 1
     if k < i:
         # Extend over an institution before the title ("IVI Director-General").
         m = k
-        while m > 0 and tokens[m - 1].is_word and tokens[m - 1].is_cap and tokens[m - 1].lower not in lexicon.STOP_CAPS:
+        while (
+            m > 0
+            and tokens[m - 1].is_word
+            and tokens[m - 1].is_cap
+            and tokens[m - 1].lower not in lexicon.STOP_CAPS
+        ):
             m -= 1
-        if any(tokens[x].lower in lexicon.TITLE_HEADS or tokens[x].lower in lexicon.NAME_PREFIXES for x in range(k, i)):
+        if any(
+            tokens[x].lower in lexicon.TITLE_HEADS or tokens[x].lower in lexicon.NAME_PREFIXES
+            for x in range(k, i)
+        ):
             return (tokens[m].start,)
     if j - i < 2:
         return None
     after = text[tokens[j - 1].end : tokens[j - 1].end + 60]
-    if re.match(r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:[A-Z]{2,}\s+|[A-Z][a-z]+\s+(?:of\s+)?)?[A-Za-z\-]+", after):
-        word = re.match(r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:([A-Z]{2,}|[A-Z][a-z]+)\s+(?:of\s+)?)?([A-Za-z\-]+)", after)
+    if re.match(
+        r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:[A-Z]{2,}\s+|[A-Z][a-z]+\s+(?:of\s+)?)?[A-Za-z\-]+",
+        after,
+    ):
+        word = re.match(
+            r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:([A-Z]{2,}|[A-Z][a-z]+)\s+(?:of\s+)?)?([A-Za-z\-]+)",
+            after,
+        )
         words = [w.lower() for w in word.groups() if w]
-        if any(w in lexicon.TITLE_WORDS for w in words) or re.match(r",\s*(?:M\.?D|Ph\.?D|MD|PhD)\b", after):
+        if any(w in lexicon.TITLE_WORDS for w in words) or re.match(
+            r",\s*(?:M\.?D|Ph\.?D|MD|PhD)\b", after
+        ):
             return (first.start,)
-    if re.match(rf"\s+(?:also\s+)?(?:{_SAID})\b", after):
+    if re.match(rf"\s*,?\s+(?:also\s+)?(?:{_SAID})\b", after):
         return (first.start,)
     if re.match(r"\s*\((?:left|right|center|centre|second|third)", after, re.I):
+        return (first.start,)
+    # A full name as the subject of a sentence: "Omar Haddad then spoke ...".
+    before = text[max(0, first.start - 3) : first.start]
+    sentence_start = first.start == 0 or before.endswith(("\n", ". ", "! ", "? "))
+    if (
+        2 <= j - i <= 3
+        and sentence_start
+        and re.match(
+            r"\s+(?:(?:also|then|now|later|recently|has|had|was|is|will|who|spoke|led|met|gave|took|told|wrote)\b|[a-z]+(?:s|ed)\b)",
+            after,
+        )
+        and not any(t.lower in lexicon.PLACES for t in tokens[i:j])
+    ):
         return (first.start,)
     return None
 
@@ -467,7 +629,9 @@ def _appositive_end(text, pos):
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif depth <= 0 and (ch in ",;\n" or window.startswith(". ", k) or ch in "“”\"" or k == len(window) - 1):
+        elif depth <= 0 and (
+            ch in ",;\n" or window.startswith(". ", k) or ch in '“”"' or k == len(window) - 1
+        ):
             if ch == "." and re.search(r"(?:\b[A-Z]|\bM\.D|\bDr|\bSt|\bInc|\bU\.S)$", window[:k]):
                 continue
             # A two-role appositive keeps going past "and": stop at its end.
@@ -481,11 +645,19 @@ class People:
     def __init__(self, mentions):
         self.mentions = sorted(mentions, key=lambda p: p.start)
         self._starts = [p.start for p in self.mentions]
+        self._by_name = {}
+        self._by_part = {}
+        for m in self.mentions:
+            if m.kind != "name":
+                continue
+            self._by_name.setdefault(m.name, []).append(m)
+            parts = m.name.split()
+            for part in {parts[0], parts[-1], m.name}:
+                self._by_part.setdefault(part, []).append(m)
 
-    def full(self, person):
-        """Details for the person with this full name or surname: the earliest
-        mention that has each detail."""
-        return [m for m in self.mentions if m.kind == "name" and m.name == person]
+    def named(self, name):
+        """Every mention of the person with this full name, in order."""
+        return self._by_name.get(name, [])
 
     def last_before(self, pos):
         i = bisect.bisect_left(self._starts, pos) - 1
@@ -501,18 +673,20 @@ class People:
         return None
 
     def resolve_surname(self, surname, pos):
-        """The fullest name with this surname (or family name first), preferring the
-        most recent one before pos."""
-        best = None
-        for m in self.mentions:
-            if m.kind != "name":
-                continue
-            parts = m.name.split()
-            if surname in (parts[-1], parts[0]) or surname == m.name:
-                if m.start <= pos or best is None:
-                    if best is None or m.start <= pos or len(m.name) > len(best.name):
-                        best = m
-        return best
+        """The fullest name with this surname (or family name first): the most
+        recent one before pos, else the first one after it."""
+        found = self._by_part.get(surname)
+        if not found:
+            return None
+        starts = [m.start for m in found] if len(found) < 64 else self._part_starts(surname)
+        i = bisect.bisect_right(starts, pos) - 1
+        return found[i] if i >= 0 else found[0]
+
+    def _part_starts(self, part):
+        cache = self.__dict__.setdefault("_starts_cache", {})
+        if part not in cache:
+            cache[part] = [m.start for m in self._by_part[part]]
+        return cache[part]
 
     def with_title(self, title, pos):
         i = bisect.bisect_left(self._starts, pos) - 1

@@ -101,11 +101,13 @@ _CONTACT_RE = re.compile(
     re.IGNORECASE,
 )
 _END_MARKER_RE = re.compile(r"^(?:#{3,}|-\s*30\s*-|\*{3,}|—\s*end\s*—|-end-|end)$", re.IGNORECASE)
-_ABOUT_RE = re.compile(r"^about\s+(?:the\s+)?[A-Z][\w’'&.\- ]{1,80}$")
+_ABOUT_RE = re.compile(r"^[Aa]bout\s+(?:the\s+)?[A-Z][\w’'&.\- ]{1,80}$")
 _ABOUT_INLINE_RE = re.compile(
     r"^About\s+(?:the\s+)?[A-Z][\w’'&.\-]*(?:\s+[A-Z&][\w’'&.\-]*){0,8}\s*[:\n]"
 )
-_EMAIL_PHONE_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d")
+_EMAIL_PHONE_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+\d{1,3}[\s.-]?)?\(?\b\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{4}\b"
+)
 
 
 def classify_paragraphs(paragraphs, *, title=None):
@@ -173,10 +175,9 @@ def classify_paragraphs(paragraphs, *, title=None):
 
 def _looks_like_headline(text):
     words = text.split()
-    if not 2 <= len(words) <= 20 or re.search(r"[.!?]$", text):
+    if not 2 <= len(words) <= 16 or re.search(r"[.!?:;,\"”’)]$", text) or not text[:1].isupper():
         return False
-    capitals = sum(1 for w in words if w[:1].isupper())
-    return capitals >= max(2, len(words) // 2)
+    return not _CAPTION_RE.search(text)
 
 
 def _looks_like_subheading(text):
@@ -270,7 +271,9 @@ def sentence_bounds(text, start=0, end=None, *, skip=()):
     starts = [start]
     for match in _SENT_END_RE.finditer(text, start, end):
         pos = match.start()
-        if any(a < pos < b for a, b in skip):
+        # A full stop inside a quotation ends the sentence only when the
+        # quotation closes right after it.
+        if any(a < pos < b and match.end() < b for a, b in skip):
             continue
         if _is_abbreviation(text, pos):
             continue
@@ -304,3 +307,35 @@ def sentence_around(text, pos, bounds):
     start = bounds[max(i, 0)]
     end = bounds[i + 1] if i + 1 < len(bounds) else None
     return start, end
+
+
+class SpanSet:
+    """Non-overlapping (start, end) spans with a fast "is pos inside one?"."""
+
+    def __init__(self, spans=()):
+        self.spans = sorted(spans)
+        self._starts = [a for a, _ in self.spans]
+
+    def __contains__(self, pos):
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+
+    def overlaps(self, start, end):
+        i = bisect.bisect_right(self._starts, end) - 1
+        while i >= 0:
+            a, b = self.spans[i]
+            if b <= start:
+                # Spans are sorted by start; a long earlier one may still reach.
+                if i == 0 or self.spans[i - 1][1] <= start:
+                    return False
+            elif a < end:
+                return True
+            i -= 1
+            if i >= 0 and self.spans[i][1] <= start and self.spans[i][0] < start - 10_000:
+                return False
+        return False
+
+    def add(self, start, end):
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self.spans.insert(i, (start, end))

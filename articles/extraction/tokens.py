@@ -10,10 +10,46 @@ from . import lexicon
 _TOKEN_RE = re.compile(r"[^\W_](?:[\w’'&\-]*[^\W_])?(?:\.(?:[A-Za-z]\.)*)?|[^\w\s]")
 _ATTACH_DOT = frozenset(
     {
-        "inc", "ltd", "co", "corp", "st", "jr", "sr", "dr", "prof", "mr", "mrs", "ms",
-        "no", "dept", "univ", "gen", "gov", "sen", "rep", "lt", "col", "capt", "mt",
-        "sgt", "rev", "hon", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
-        "aug", "sep", "sept", "oct", "nov", "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "st",
+        "jr",
+        "sr",
+        "dr",
+        "prof",
+        "mr",
+        "mrs",
+        "ms",
+        "no",
+        "dept",
+        "univ",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "lt",
+        "col",
+        "capt",
+        "mt",
+        "sgt",
+        "rev",
+        "hon",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
     }
 )
 
@@ -54,9 +90,10 @@ def tokenize(text, start=0, end=None):
     for match in _TOKEN_RE.finditer(text, start, end):
         value = match.group()
         s, e = match.start(), match.end()
-        if value.endswith(".") and not _keeps_dot(value):
-            value = value[:-1]
-            e -= 1
+        if value.endswith(".") and len(value) > 1 and not _keeps_dot(value):
+            tokens.append(Token(value[:-1], s, e - 1))
+            tokens.append(Token(".", e - 1, e))
+            continue
         tokens.append(Token(value, s, e))
     return tokens
 
@@ -104,4 +141,23 @@ def is_name_word(token):
     )
 
 
-NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "bin", "al", "el", "ibn", "dos", "del"})
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "le",
+        "la",
+        "bin",
+        "al",
+        "el",
+        "ibn",
+        "dos",
+        "del",
+    }
+)
