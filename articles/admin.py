@@ -49,7 +49,17 @@ class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["person", "text", "speaker_title", "order"]
+    fields = ["person", "text", "title_on_the_day", "title_override", "order"]
+    readonly_fields = ["title_on_the_day"]
+
+    @admin.display(description=_("title printed"))
+    def title_on_the_day(self, quote):
+        """What readers see: the override if typed, else the position on the story's date."""
+        if quote.pk is None:
+            return _("Save to see the speaker's title on the story's date.")
+        if quote.title_override.strip():
+            return _("%(title)s (typed for this quote)") % {"title": quote.title_override}
+        return quote.printed_title or _("No position on the story's date: only the name prints.")
 
 
 class RelatedArticleInline(admin.TabularInline):
@@ -237,9 +247,20 @@ class ArticleAdmin(NewsroomVersionAdmin):
     def lead_image_preview(self, obj):
         if not obj.lead_image:
             return _("No image yet.")
+        renditions = obj.lead_image_renditions or []
+        ready = bool(renditions) and renditions[0].get("source") == obj.lead_image.name
+        # The original through the staff-only media route (its url), never public.
         # A width attribute rather than a style: the CSP forbids inline styles.
         return format_html(
-            '<img src="{}" alt="{}" width="320">', obj.lead_image.url, obj.lead_image_alt
+            '<img src="{}" alt="{}" width="320">{}',
+            obj.lead_image.url,
+            obj.lead_image_alt,
+            ""
+            if ready
+            else format_html(
+                "<p>{}</p>",
+                _("The sizes readers get are still being made; pages show no image until then."),
+            ),
         )
 
     @admin.display(description=_("publication time"), ordering="published_at")

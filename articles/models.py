@@ -10,6 +10,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,13 +20,20 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from institutions.models import Institution
+from institutions.models import Institution, positions_prefetch
 from newsroom import revisions
 from newsroom.fields import SanitizedHTMLField
 from newsroom.images import IMAGE_VALIDATORS
+from newsroom.media import PrivateImageField
 from newsroom.models import EditedRecord
 from newsroom.pagecache import page_cache_invalidate
-from newsroom.renditions import RenditionError, image_renditions_make, renditions_current
+from newsroom.renditions import (
+    RenditionError,
+    image_pixels,
+    image_renditions_make,
+    renditions_current,
+    renditions_delete,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +143,12 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("section")
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-                models.Prefetch("quotes", queryset=Quote.objects.select_related("person")),
+                models.Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.select_related("person").prefetch_related(
+                        positions_prefetch("person__positions")
+                    ),
+                ),
                 "people",
                 "agreements",
             )
@@ -286,9 +299,9 @@ class Article(EditedRecord):
         ),
     )
     body = SanitizedHTMLField(_("body"), blank=True)
-    lead_image = models.ImageField(
-        _("lead image"), upload_to="articles/%Y/%m/", blank=True, validators=IMAGE_VALIDATORS
-    )
+    # Never public: stored without metadata under originals/; pages, feeds
+    # and sharing use the renditions below (newsroom/media.py).
+    lead_image = PrivateImageField(_("lead image"), blank=True, validators=IMAGE_VALIDATORS)
     lead_image_alt = models.CharField(
         _("lead image alt text"),
         max_length=300,
@@ -297,8 +310,9 @@ class Article(EditedRecord):
     )
     lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
     lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
-    # Filled by newsroom.renditions when the image changes, so pages can write
-    # srcset, width and height without opening the file or asking the storage.
+    # Filled by newsroom.renditions when the image changes (by the task worker
+    # for large images), so pages can write srcset, width and height without
+    # opening the file or asking the storage.
     lead_image_width = models.PositiveIntegerField(
         _("lead image width"), null=True, blank=True, editable=False
     )
@@ -308,8 +322,8 @@ class Article(EditedRecord):
     lead_image_renditions = models.JSONField(
         _("lead image renditions"), default=list, blank=True, editable=False
     )
-    # Feeds state the image's size in every enclosure; keeping it here spares
-    # a storage round trip (an S3 HEAD request) per item on every poll.
+    # The stored original's size. Nothing public reads it any more: feed
+    # enclosures are renditions, whose sizes are in lead_image_renditions.
     lead_image_bytes = models.PositiveBigIntegerField(
         _("lead image size in bytes"), null=True, blank=True, editable=False
     )
@@ -437,13 +451,17 @@ class Article(EditedRecord):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if self.lead_image and not self.lead_image._committed:
+            # Stored (without its metadata) now rather than during the save,
+            # so the size recorded is the stored file's, not the upload's.
+            self.lead_image.save(self.lead_image.name, self.lead_image.file, save=False)
+            self.lead_image_bytes = None
         if not self.lead_image:
             self.lead_image_bytes = None
-        elif self.lead_image_bytes is None or not self.lead_image._committed:
-            # A new upload knows its size without touching storage.
+        elif self.lead_image_bytes is None:
             try:
                 self.lead_image_bytes = self.lead_image.size
-            except OSError:  # missing from storage: feeds then look again
+            except OSError:  # missing from storage
                 self.lead_image_bytes = None
         super().save(*args, **kwargs)
 
@@ -581,13 +599,13 @@ class Quote(models.Model):
         related_name="quotes",
     )
     text = models.TextField(_("quoted words"))
-    speaker_title = models.CharField(
-        _("speaker's title as printed"),
+    title_override = models.CharField(
+        _("title override"),
         max_length=250,
         blank=True,
         help_text=_(
-            "Leave empty to use the speaker's position on the publication date; "
-            "type a title to print something else."
+            "Leave empty: the speaker's position on the publication date is printed, and "
+            "follows any correction. Type a title only to print something else here."
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -600,10 +618,22 @@ class Quote(models.Model):
     def __str__(self):
         return f"{self.person}: “{self.text[:60]}”"
 
-    def save(self, *args, **kwargs):
-        if not self.speaker_title.strip() and self.person_id:
-            self.speaker_title = self.person.title_on(self.article.quote_date())
-        super().save(*args, **kwargs)
+    @cached_property
+    def position(self):
+        """The speaker's position on the story's date (its publication day, else today)."""
+        return self.person.position_on(self.article.quote_date())
+
+    @property
+    def printed_title(self):
+        """What the story prints after the speaker's name: the override, else the position.
+
+        Derived on every read, so renaming a position, re-dating it or moving
+        the story's publication date corrects every quote at once.
+        """
+        override = self.title_override.strip()
+        if override:
+            return override
+        return self.position.printable_title if self.position else ""
 
 
 class RelatedArticle(models.Model):
@@ -784,15 +814,21 @@ def article_url_history_keep(sender, instance, raw, **kwargs):
 def article_renditions_make(article, *, force=False):
     """Make the article's lead image renditions and record them on the article.
 
-    Called after a save that changed the lead image and by the
-    ``make_renditions`` command. Writes the three rendition fields with an
-    UPDATE so no save hooks run again. An image that cannot be read leaves
-    the article with no renditions (pages then show the original) and raises
-    ``RenditionError`` for the caller to report.
+    Called after a save that changed the lead image (in the request, or by
+    ``article_renditions_task`` for a large image) and by the
+    ``make_renditions`` command; does nothing while the recorded renditions
+    are current, unless ``force``. Each set goes into a new folder with a
+    random name, and the set it replaces is deleted. Writes the three
+    rendition fields with an UPDATE so no save hooks run again. An image
+    that cannot be read leaves the article with no renditions (pages then
+    show no lead image) and raises ``RenditionError`` for the caller.
     """
+    previous = article.lead_image_renditions or []
+    if not force and renditions_current(previous, article.lead_image.name):
+        return previous
     if article.lead_image:
         try:
-            width, height, renditions = image_renditions_make(article.lead_image, force=force)
+            width, height, renditions = image_renditions_make(article.lead_image)
         except RenditionError:
             _renditions_record(article, width=None, height=None, renditions=[])
             raise
@@ -803,6 +839,7 @@ def article_renditions_make(article, *, force=False):
 
 
 def _renditions_record(article, *, width, height, renditions):
+    previous = article.lead_image_renditions or []
     article.lead_image_width = width
     article.lead_image_height = height
     article.lead_image_renditions = renditions
@@ -811,6 +848,34 @@ def _renditions_record(article, *, width, height, renditions):
     )
     # update() sends no signal, and pages show these renditions.
     page_cache_invalidate()
+    if previous:
+        # Once the new list is committed, so a rolled-back save keeps its files.
+        transaction.on_commit(lambda: _renditions_forget(article, previous, keep=renditions))
+
+
+def _renditions_forget(article, renditions, *, keep):
+    """Delete replaced renditions, unless another article lists the same folder."""
+    folder = renditions[0]["name"].rsplit("/", 1)[0] + "/"
+    shared = (
+        Article.objects.exclude(pk=article.pk)
+        .filter(lead_image_renditions__0__name__startswith=folder)
+        .exists()
+    )
+    if not shared:
+        renditions_delete(renditions, keep=keep)
+
+
+@task
+def article_renditions_task(*, article_id, source_name):
+    """Make the renditions of a large lead image, in the task worker.
+
+    Does nothing if the article is gone or has another image by now (that
+    image has a task of its own), or if its renditions are already made.
+    """
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or article.lead_image.name != source_name:
+        return
+    article_renditions_make(article)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="article_renditions_keep")
@@ -819,13 +884,28 @@ def article_renditions_keep(sender, instance, raw, **kwargs):
 
     After the save because a new upload reaches storage only during it. The
     check compares names and touches no file, so ordinary saves stay cheap.
-    An unreadable image is logged and left for ``make_renditions``; the
-    page then shows the original.
+    An image above ``NEWSROOM_RENDITIONS_INLINE_PIXELS`` is left to the task
+    worker: the old renditions go at once, and pages show no lead image
+    (never the original) until the task records the new ones. A save while
+    that task waits enqueues another, which then finds the work done. An
+    unreadable image is logged and left for ``make_renditions``.
     """
     if raw or renditions_current(instance.lead_image_renditions, instance.lead_image.name):
         return
     try:
-        article_renditions_make(instance)
+        if (
+            instance.lead_image
+            and image_pixels(instance.lead_image) > settings.NEWSROOM_RENDITIONS_INLINE_PIXELS
+        ):
+            if instance.lead_image_renditions or instance.lead_image_width:
+                _renditions_record(instance, width=None, height=None, renditions=[])
+            # Inside the save's transaction: with the database backend the
+            # task is committed, or rolled back, together with the story.
+            article_renditions_task.enqueue(
+                article_id=instance.pk, source_name=instance.lead_image.name
+            )
+        else:
+            article_renditions_make(instance)
     except RenditionError:
         logger.exception("Lead image renditions failed for article %s", instance.pk)
 

@@ -141,16 +141,6 @@ def _paragraph(rng, *, sentences, topic, size):
     return " ".join(chosen)
 
 
-def _title_on(positions, date):
-    """The printable title held on ``date``: Person.title_on without a query."""
-    held = [
-        (started, title)
-        for started, ended, title in positions
-        if (started is None or started <= date) and (ended is None or ended >= date)
-    ]
-    return max(held, key=lambda item: item[0] or datetime.date.min)[1] if held else ""
-
-
 class _Pools:
     """The records articles are drawn from, created before any article."""
 
@@ -294,9 +284,6 @@ class _Pools:
                         agreement=agreement,
                         institution=institution,
                         signatory=signatory,
-                        signatory_title=_title_on(
-                            self.positions[signatory.pk], agreement.signed_on
-                        )[:200],
                         order=order,
                     )
                 )
@@ -395,7 +382,6 @@ def _article_plan(rng, index, *, pools, anchor, articles):
     ]
     if index in _rare_indexes(articles):
         paragraphs[4] += f" The {vocab.RARE_WORD} model of limb regeneration guided the work."
-    quote_date = timezone.localtime(published_at or anchor).date()
     article = Article(
         headline=headline,
         slug=f"{slugify(headline)[:180]}-{index}",
@@ -424,7 +410,6 @@ def _article_plan(rng, index, *, pools, anchor, articles):
                 "text": rng.choice(vocab.QUOTE_PATTERNS).format(
                     topic=topic, word=rng.choice(vocab.WORDS)
                 ),
-                "speaker_title": _title_on(pools.positions[person.pk], quote_date)[:250],
                 "order": order,
             }
             for order, person in enumerate(quoted)

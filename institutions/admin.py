@@ -128,7 +128,7 @@ class PersonAdmin(NewsroomVersionAdmin):
                         q.text[:120],
                         reverse("admin:articles_article_change", args=[q.article_id]),
                         q.article.headline,
-                        q.speaker_title or "—",
+                        q.printed_title or "—",
                     )
                     for q in quotes
                 ),
@@ -151,7 +151,7 @@ class AgreementPartyInline(admin.TabularInline):
     extra = 0
     min_num = 1
     autocomplete_fields = ["institution", "signatory"]
-    fields = ["institution", "signatory", "signatory_title", "order"]
+    fields = ["institution", "signatory", "title_override", "order"]
 
 
 class AgreementAreaInline(admin.TabularInline):

@@ -11,7 +11,13 @@ from django.utils.html import escape
 
 from articles.feeds import ArticleFeed
 from articles.models import Article
-from institutions.models import Agreement, AgreementParty, Institution, Person
+from institutions.models import (
+    Agreement,
+    AgreementParty,
+    Institution,
+    Person,
+    positions_prefetch,
+)
 from newsroom.syndication import FEED_LENGTH, FeedScope, PoliteFeed, absolutize_html, xml_safe
 
 # Stories listed under each agreement in the feed: a long-running agreement
@@ -117,7 +123,7 @@ class AgreementFeed(PoliteFeed):
                     "signatories",
                     queryset=AgreementParty.objects.select_related(
                         "institution__parent", "signatory"
-                    ),
+                    ).prefetch_related(positions_prefetch("signatory__positions")),
                 ),
                 "areas",
                 Prefetch(

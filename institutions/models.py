@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import revisions
 from newsroom.images import IMAGE_VALIDATORS
+from newsroom.media import PrivateImageField
 from newsroom.models import EditedRecord
 
 
@@ -154,9 +156,9 @@ class Person(EditedRecord):
     )
     korean_name = models.CharField(_("Korean name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    photo = models.ImageField(
-        _("photo"), upload_to="people/", blank=True, validators=IMAGE_VALIDATORS
-    )
+    # Shown only in the admin: stored without metadata under originals/,
+    # read through the staff media route (newsroom/media.py).
+    photo = PrivateImageField(_("photo"), blank=True, validators=IMAGE_VALIDATORS)
     bio = models.TextField(_("short bio"), blank=True)
 
     class Meta:
@@ -171,18 +173,34 @@ class Person(EditedRecord):
         return reverse("institutions:person-detail", kwargs={"slug": self.slug})
 
     def position_on(self, date):
-        """The position held on ``date``; the most recently started wins."""
-        return (
-            self.positions.held_on(date)
-            .select_related("institution__parent")
-            .order_by("-started_on", "-pk")
-            .first()
-        )
+        """The position held on ``date``; the most recently started wins.
+
+        Reads the positions already fetched with ``positions_prefetch()`` when
+        there are some (a page of quotes then costs one query for all their
+        speakers), and asks the database otherwise.
+        """
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("positions")
+        if prefetched is None:
+            return (
+                self.positions.held_on(date)
+                .select_related("institution__parent")
+                .order_by("-started_on", "-pk")
+                .first()
+            )
+        held = [position for position in prefetched if position.is_held_on(date)]
+        return max(held, key=Position.recency_key, default=None)
 
     def title_on(self, date):
         """The printable title held on ``date``, e.g. "Dean, Yonsei University College of Medicine"."""
         position = self.position_on(date)
         return position.printable_title if position else ""
+
+
+def positions_prefetch(relation="positions"):
+    """Every position of the people reached through ``relation``, with their institutions."""
+    return models.Prefetch(
+        relation, queryset=Position.objects.select_related("institution__parent")
+    )
 
 
 class PositionQuerySet(models.QuerySet):
@@ -234,6 +252,11 @@ class Position(models.Model):
     @property
     def printable_title(self):
         return f"{self.title}, {self.institution.name}"
+
+    @staticmethod
+    def recency_key(position):
+        """Most recently started first, as ``position_on`` orders: undated starts count as oldest."""
+        return (position.started_on or datetime.date.min, position.pk)
 
     def is_held_on(self, date):
         """Instance twin of ``PositionQuerySet.held_on``, for rows already fetched."""
@@ -386,11 +409,14 @@ class AgreementParty(models.Model):
         on_delete=models.SET_NULL,
         related_name="signed_agreements",
     )
-    signatory_title = models.CharField(
-        _("signatory's title as signed"),
+    title_override = models.CharField(
+        _("title override"),
         max_length=200,
         blank=True,
-        help_text=_("Filled from the signatory's position on the signing date when left empty."),
+        help_text=_(
+            "Leave empty: the signatory's position on the signing date is printed, and "
+            "follows any correction. Type a title only to print something else."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -407,12 +433,21 @@ class AgreementParty(models.Model):
     def __str__(self):
         return f"{self.institution} — {self.agreement}"
 
-    def save(self, *args, **kwargs):
-        if not self.signatory_title and self.signatory_id and self.agreement.signed_on:
-            position = self.signatory.position_on(self.agreement.signed_on)
-            if position:
-                self.signatory_title = position.printable_title
-        super().save(*args, **kwargs)
+    @cached_property
+    def signatory_position(self):
+        """The signatory's position on the signing date, if they held one."""
+        if self.signatory is None or self.agreement.signed_on is None:
+            return None
+        return self.signatory.position_on(self.agreement.signed_on)
+
+    @property
+    def printed_title(self):
+        """The signatory's title as printed: the override, else the position held when signing."""
+        override = self.title_override.strip()
+        if override:
+            return override
+        position = self.signatory_position
+        return position.printable_title if position else ""
 
 
 class AgreementArea(models.Model):

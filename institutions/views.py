@@ -5,13 +5,23 @@ from django.views.generic import ListView
 
 from articles.models import Quote
 from articles.views import ArticleViewMixin
-from institutions.models import Agreement, AgreementParty, Institution, Person, Position
+from institutions.models import (
+    Agreement,
+    AgreementParty,
+    Institution,
+    Person,
+    Position,
+    positions_prefetch,
+)
 
 
 def _parties():
+    """Each agreement's parties with their signatories' positions, for titles as signed."""
     return Prefetch(
         "signatories",
-        queryset=AgreementParty.objects.select_related("institution__parent", "signatory"),
+        queryset=AgreementParty.objects.select_related(
+            "institution__parent", "signatory"
+        ).prefetch_related(positions_prefetch("signatory__positions")),
     )
 
 
@@ -111,7 +121,8 @@ class PersonDetailView(ArticleViewMixin, ListView):
         # thousands, and one page must stay small. The stories are already public.
         context["quotes"] = (
             Quote.objects.filter(person=person, article__in=list(context["object_list"]))
-            .select_related("article")
+            .select_related("article", "person")
+            .prefetch_related(positions_prefetch("person__positions"))
             .order_by("-article__published_at", "article_id", "order", "pk")
         )
         return context

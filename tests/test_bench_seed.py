@@ -70,7 +70,8 @@ def test_seeded_quotes_carry_the_title_held_on_the_day(bench_media):
     _seed(20)
 
     for quote in Quote.objects.select_related("article", "person")[:20]:
-        assert quote.speaker_title == quote.person.title_on(quote.article.quote_date())
+        assert quote.title_override == ""
+        assert quote.printed_title == quote.person.title_on(quote.article.quote_date())
 
 
 @pytest.mark.django_db

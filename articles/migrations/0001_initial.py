@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField(verbose_name='quoted words')),
-                ('speaker_title', models.CharField(blank=True, help_text="Leave empty to use the speaker's position on the publication date; type a title to print something else.", max_length=250, verbose_name="speaker's title as printed")),
+                ('title_override', models.CharField(blank=True, help_text="Leave empty: the speaker's position on the publication date is printed, and follows any correction. Type a title only to print something else here.", max_length=250, verbose_name='title override')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='articles.article', verbose_name='article')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotes', to='institutions.person', verbose_name='speaker')),

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             name='AgreementParty',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signatory_title', models.CharField(blank=True, help_text="Filled from the signatory's position on the signing date when left empty.", max_length=200, verbose_name="signatory's title as signed")),
+                ('title_override', models.CharField(blank=True, help_text='Leave empty: the signatory\'s position on the signing date is printed, and follows any correction. Type a title only to print something else.', max_length=200, verbose_name='title override')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='institutions.agreement', verbose_name='agreement')),
                 ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='institutions.institution', verbose_name='institution')),

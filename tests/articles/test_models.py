@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, ArticleStatus, Quote, RelatedArticle
-from tests.factories import (
+from tests.support.factories import (
     image_upload,
     make_article,
     make_institution,
@@ -108,16 +108,16 @@ def test_quote_takes_speaker_title_from_position_at_publication():
     new = make_article(published_at=datetime.datetime(2025, 5, 1, 9, tzinfo=datetime.UTC))
     old_quote = Quote.objects.create(article=old, person=person, text="Then.")
     new_quote = Quote.objects.create(article=new, person=person, text="Now.")
-    assert old_quote.speaker_title == "Vice Dean, Yonsei University College of Medicine"
-    assert new_quote.speaker_title == "Dean, Yonsei University College of Medicine"
+    assert old_quote.printed_title == "Vice Dean, Yonsei University College of Medicine"
+    assert new_quote.printed_title == "Dean, Yonsei University College of Medicine"
 
 
 @pytest.mark.django_db
 def test_quote_keeps_title_the_editor_typed():
     quote = Quote.objects.create(
-        article=make_article(), person=make_person(), text="Hi.", speaker_title="Guest speaker"
+        article=make_article(), person=make_person(), text="Hi.", title_override="Guest speaker"
     )
-    assert quote.speaker_title == "Guest speaker"
+    assert quote.printed_title == "Guest speaker"
 
 
 @pytest.mark.django_db

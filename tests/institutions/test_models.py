@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from institutions.models import Agreement, AgreementParty, AgreementStatus, Position
-from tests.factories import (
+from tests.support.factories import (
     image_upload,
     make_agreement,
     make_institution,
@@ -67,7 +67,7 @@ def test_agreement_parties_and_signatory_title_as_signed():
     AgreementParty.objects.create(agreement=agreement, institution=other)
     assert set(agreement.parties.all()) == {school, other}
     party = agreement.signatories.get(institution=school)
-    assert party.signatory_title == "Dean, KAIST GSMSE"
+    assert party.printed_title == "Dean, KAIST GSMSE"
 
 
 @pytest.mark.django_db

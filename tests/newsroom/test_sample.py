@@ -169,7 +169,7 @@ def test_sample_lead_story_links_the_seed_facts():
     }
     assert agreement.areas.count() == 4
     assert agreement.signed_on.weekday() == 2  # a Wednesday
-    titles = {q.person.name: q.speaker_title for q in story.quotes.select_related("person")}
+    titles = {q.person.name: q.printed_title for q in story.quotes.select_related("person")}
     assert titles == {
         "Choi Jae-young": "Dean, Yonsei University College of Medicine",
         "Park Su-hyung": "Dean, KAIST Graduate School of Medical Science and Engineering",
