@@ -115,22 +115,29 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(section=section)
 
     def about_institution(self, institution):
-        """Articles about the institution or any institution beneath it.
+        """Articles about the institution or any unit beneath it, at any depth.
 
-        The family is found by a recursive query inside this one, so the page
-        costs the same whatever the depth of the tree; a semi-join instead of
-        a join keeps each article once without a DISTINCT over whole rows.
+        A story linked to an agreement counts for each party of it (and so
+        for the party's parents). The family is found by a recursive query
+        inside this one, so the page costs the same whatever the depth of
+        the tree; semi-joins instead of a join keep each article once
+        without a DISTINCT over whole rows.
         """
-        links = Article.institutions.through.objects.filter(
-            institution_id__in=Institution.objects.family_ids_sql(institution.pk)
+        family = Institution.objects.family_ids_sql(institution.pk)
+        about = Article.institutions.through.objects.filter(institution_id__in=family)
+        about_agreement = Article.agreements.through.objects.filter(
+            agreement__signatories__institution_id__in=family
         )
-        return self.filter(pk__in=links.values("article_id"))
+        return self.filter(
+            Q(pk__in=about.values("article_id")) | Q(pk__in=about_agreement.values("article_id"))
+        )
 
     def about_person(self, person):
-        """Articles that quote the person or are about them."""
+        """Articles about the person, quoting them or written by them."""
         about = Article.people.through.objects.filter(person=person).values("article_id")
         quoted = Quote.objects.filter(person=person).values("article_id")
-        return self.filter(Q(pk__in=about) | Q(pk__in=quoted))
+        written = Byline.objects.filter(person=person).values("article_id")
+        return self.filter(Q(pk__in=about) | Q(pk__in=quoted) | Q(pk__in=written))
 
     def for_article_page(self):
         """What the article page shows, fetched up front.

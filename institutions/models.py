@@ -34,6 +34,10 @@ SUB_UNIT_KINDS = {
 
 
 class InstitutionQuerySet(models.QuerySet):
+    def family_of(self, institution):
+        """The institution and every unit beneath it, at any depth, parents joined."""
+        return self.filter(pk__in=self.family_ids_sql(institution.pk)).select_related("parent")
+
     def family_ids_sql(self, pk):
         """SQL for the ids of an institution and everything beneath it, at any depth.
 

@@ -25,24 +25,32 @@ def _parties():
     )
 
 
-def agreement_timeline(institution):
-    """The institution's agreements, oldest first, each with its partners.
+def agreement_timeline(institution, family_ids):
+    """Agreements of the institution or its units, oldest first, each with its partners.
 
-    One query over the party rows rather than agreements plus a prefetch:
-    every row brings its agreement and institution along.
+    ``via`` names the unit that is the party when it is not the institution
+    itself ("via GSMSE" on KAIST's page). One query over the party rows
+    rather than agreements plus a prefetch: every row brings its agreement
+    and institution along.
     """
     rows = (
         AgreementParty.objects.filter(
-            agreement__in=Agreement.objects.filter(parties=institution).values("pk")
+            agreement__in=Agreement.objects.filter(
+                signatories__institution_id__in=family_ids
+            ).values("pk")
         )
         .select_related("agreement", "institution__parent")
         .order_by("agreement__signed_on", "agreement__title", "agreement_id", "order", "pk")
     )
     timeline = {}
     for row in rows:
-        entry = timeline.setdefault(row.agreement_id, {"agreement": row.agreement, "partners": []})
-        if row.institution_id != institution.pk:
+        entry = timeline.setdefault(
+            row.agreement_id, {"agreement": row.agreement, "partners": [], "via": []}
+        )
+        if row.institution_id not in family_ids:
             entry["partners"].append(row.institution)
+        elif row.institution_id != institution.pk:
+            entry["via"].append(row.institution)
     return list(timeline.values())
 
 
@@ -69,17 +77,18 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         institution = self.institution
-        people = (
+        family = {unit.pk: unit for unit in Institution.objects.family_of(institution)}
+        positions = (
             Position.objects.current()
-            .filter(institution=institution)
-            .select_related("person")
+            .filter(institution_id__in=family)
+            .select_related("person", "institution__parent")
             .order_by("person__name", "title")
         )
         return super().get_context_data(
             institution=institution,
-            children=institution.children.order_by("name"),
-            positions=people,
-            agreements=agreement_timeline(institution),
+            children=[unit for unit in family.values() if unit.parent_id == institution.pk],
+            positions=positions,
+            agreements=agreement_timeline(institution, set(family)),
             **kwargs,
         )
 
