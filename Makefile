@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install lint format bench clean lock
+.PHONY: run test install lint format bench soak clean lock
 
 # Find a Python >= 3.12: the version pinned in .python-version first (through
 # pyenv when it is there), then any python3.13 / python3.12 / python3 on PATH.
@@ -59,6 +59,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	NEWSROOM_SITE_URL=$(SITE_URL) $(PY) manage.py load_sample_newsroom
 	@echo "Newsroom is at $(SITE_URL)/ (admin at $(SITE_URL)/admin/)"
+	@echo "Lead images over 12 MP get their renditions from the task worker: run $(PY) manage.py db_worker in a second terminal."
 	NEWSROOM_SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -76,6 +77,11 @@ format: install
 # serves them with gunicorn and loads every page type with wrk; see docs/benchmarks.md.
 bench: install
 	$(PY) -m bench.run
+
+# The site under load (gunicorn, 4 workers, 64 connections) while its own
+# private Redis and PostgreSQL stop and come back; see docs/soak.md.
+soak: install
+	$(PY) -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

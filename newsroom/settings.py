@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom.static_headers import static_file_headers_add
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "django_prose_editor",
+    # The task queue in the database (django.tasks backend): `manage.py db_worker`.
+    "django_tasks_db",
     "newsroom",
     "institutions",
     "articles",
@@ -85,7 +89,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Outside everything but the HTTPS redirect: a hit skips the rest.
+    # Before the page cache: an address with a NUL or other control character
+    # gets a plain 400 without a cache round trip, a query (PostgreSQL refuses
+    # NUL with a 500) or an entry filed under junk; and every response from
+    # further in, cache hits and static files too, gets the policy headers.
+    "newsroom.requestguard.RequestGuardMiddleware",
+    # A lost database connection answers 503 (a POST keeps its input), never
+    # 500. Outside the page cache, whose miss path may read the schedule from
+    # the database, and everything else that may query; inside the request
+    # guard, so the 503 gets the policy headers. A hit costs it nothing.
+    "newsroom.outage.DatabaseOutageMiddleware",
+    # Outside everything else: a hit skips the rest.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Adds the "cache is down" notice to admin pages; its place does not matter.
+    "newsroom.outage.CacheOutageNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its page.
@@ -138,6 +154,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
+            # A dead or hung Redis must not hold a request: past these the
+            # cache answers a miss and its breaker opens (newsroom/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -196,6 +215,16 @@ if os.environ.get("NEWSROOM_S3_BUCKET"):
 # streams anything larger than the memory limit to a temporary file.
 NEWSROOM_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 NEWSROOM_MAX_IMAGE_PIXELS = 50_000_000
+# Lead images with more pixels than this get their renditions from the task
+# worker instead of inside the upload's request (gunicorn allows it 30 s).
+# Measured on a 2-core machine under load, eight renditions of a rotated (EXIF
+# orientation 6), ICC-tagged JPEG: 12 MP 2.0-3.9 s, 49 MP 5.7-9.2 s; stripping the
+# original at upload, which stays in the request, adds 1.0-1.4 s and 4.0-4.7 s.
+NEWSROOM_RENDITIONS_INLINE_PIXELS = env_int("NEWSROOM_RENDITIONS_INLINE_PIXELS", 12_000_000)
+
+# Background work (django.tasks) is queued in the database and run by
+# `manage.py db_worker`, in development as in production (docs/media.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
@@ -230,6 +259,56 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django has no settings for these two; newsroom.requestguard sends them.
+# The site uses none of these browser features (it runs no script at all).
+NEWSROOM_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "battery",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "clipboard-write",
+        "display-capture",
+        "document-domain",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "interest-cohort",
+        "join-ad-interest-group",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "run-ad-auction",
+        "screen-wake-lock",
+        "serial",
+        "storage-access",
+        "usb",
+        "web-share",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+# Other sites may link to our pages and files but not embed them; uploads in
+# production come from the web server or object storage, not from here.
+NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# WhiteNoise answers before the CSP middleware: static files get their own.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers_add
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
