@@ -10,7 +10,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import previews, workflow
-from articles.forms import ArticleAdminForm, PreviewLinkForm
+from articles.forms import ArticleAdminForm, PreviewLinkForm, QuoteFormSet
 from articles.models import (
     Article,
     ArticleStatus,
@@ -47,6 +47,7 @@ class BylineInline(admin.TabularInline):
 
 class QuoteInline(admin.StackedInline):
     model = Quote
+    formset = QuoteFormSet
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "text", "title_on_the_day", "title_override", "order"]

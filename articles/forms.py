@@ -1,14 +1,17 @@
 """The article admin's forms: the workflow rules enforced on the server."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles import previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink
-from newsroom.display import newsroom_zone_label
+from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import LockedModelForm
+from newsroom.validation import refuse_unless_confirmed
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
@@ -51,6 +54,24 @@ class ArticleAdminForm(LockedModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+
+    def clean_slug(self):
+        """A slug taken by another story is refused with a link to that story."""
+        slug = self.cleaned_data.get("slug")
+        holder = Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            raise forms.ValidationError(
+                format_html(
+                    _(
+                        'The address “{}” is already used by “<a href="{}">{}</a>”. Choose another slug.'
+                    ),
+                    slug,
+                    reverse("admin:articles_article_change", args=[holder.pk]),
+                    holder.headline,
+                ),
+                code="slug_taken",
+            )
+        return slug
 
     def clean_tags(self):
         """Tag names fit the tag table, and only editors coin new tags.
@@ -95,4 +116,46 @@ class ArticleAdminForm(LockedModelForm):
                     _("Only an editor can schedule, publish or embargo a story."),
                     code="publishing_not_allowed",
                 )
+        published_at = cleaned.get("published_at", self.instance.published_at)
+        embargo_until = cleaned.get("embargo_until", self.instance.embargo_until)
+        if not self.errors and published_at and embargo_until and embargo_until < published_at:
+            refuse_unless_confirmed(
+                self.data,
+                [
+                    _(
+                        "The embargo ends (%(embargo)s) before the publication time "
+                        "(%(published)s), so it holds nothing back: move it or clear it."
+                    )
+                    % {
+                        "embargo": newsroom_time_display(embargo_until),
+                        "published": newsroom_time_display(published_at),
+                    }
+                ],
+            )
         return cleaned
+
+
+class QuoteFormSet(forms.BaseInlineFormSet):
+    """Quotes whose speaker held no recorded position on the story's date print a bare name."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        day = self.instance.quote_date()
+        warnings = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or data.get("title_override", "").strip():
+                continue
+            person = data.get("person")
+            if person is not None and person.position_on(day) is None:
+                warnings.append(
+                    _(
+                        "%(person)s held no recorded position on %(day)s, the story's date: "
+                        "the quote will print the name alone. Add the position to their "
+                        "record, or type a title override."
+                    )
+                    % {"person": person.name, "day": day.isoformat()}
+                )
+        refuse_unless_confirmed(self.data, warnings)

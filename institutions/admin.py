@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Quote
+from institutions.forms import AgreementPartyFormSet, InstitutionAdminForm, PersonAdminForm
 from institutions.models import (
     Agreement,
     AgreementArea,
@@ -48,6 +49,7 @@ class PositionInline(SaneDatesAdminMixin, admin.TabularInline):
 
 @admin.register(Institution)
 class InstitutionAdmin(NewsroomVersionAdmin):
+    form = InstitutionAdminForm
     list_display = ["name", "short_name", "kind", "parent", "city", "country", "updated_at"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -83,6 +85,7 @@ class InstitutionAdmin(NewsroomVersionAdmin):
 
 @admin.register(Person)
 class PersonAdmin(NewsroomVersionAdmin):
+    form = PersonAdminForm
     list_display = ["name", "korean_name", "current_title", "updated_at"]
     search_fields = ["name", "korean_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -148,6 +151,7 @@ class PositionAdmin(SaneDatesAdminMixin, OptimisticLockAdminMixin, admin.ModelAd
 
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
+    formset = AgreementPartyFormSet
     extra = 0
     min_num = 1
     autocomplete_fields = ["institution", "signatory"]

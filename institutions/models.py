@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -129,6 +130,25 @@ class Institution(EditedRecord):
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    def possible_duplicates(self):
+        """Other institutions with the same Korean name, or whose name or alias is one of ours."""
+        names = [self.name, *self.alias_list]
+        names = [name.strip() for name in names if name.strip()]
+        same = Q(name__in=names)
+        if self.korean_name.strip():
+            same |= Q(korean_name=self.korean_name.strip())
+        for name in names:
+            # Aliases are one per line: match a whole line.
+            same |= Q(aliases__iregex=rf"(^|\n){re.escape(name)}(\r?\n|$)")
+        return Institution.objects.filter(same).exclude(pk=self.pk)
+
+    def family_ids(self):
+        """Ids of this institution, its ancestors and its units at any depth."""
+        below = Institution.objects.filter(
+            pk__in=Institution.objects.family_ids_sql(self.pk)
+        ).values_list("pk", flat=True)
+        return {*below, *(ancestor.pk for ancestor in self.ancestors())}
+
     def ancestors(self):
         """Parents from the nearest outwards, stopping at any loop."""
         seen, node, chain = {self.pk}, self.parent, []
@@ -175,6 +195,13 @@ class Person(EditedRecord):
 
     def get_absolute_url(self):
         return reverse("institutions:person-detail", kwargs={"slug": self.slug})
+
+    def possible_duplicates(self):
+        """Other people with the same name or the same Korean name."""
+        same = Q(name__iexact=self.name.strip())
+        if self.korean_name.strip():
+            same |= Q(korean_name=self.korean_name.strip())
+        return Person.objects.filter(same).exclude(pk=self.pk)
 
     def position_on(self, date):
         """The position held on ``date``; the most recently started wins.
@@ -379,20 +406,41 @@ class Agreement(EditedRecord):
             raise ValidationError(
                 {"term_years": _("This term runs past the last date the calendar can hold.")}
             ) from None
+        expected = self.expiry_for_term()
+        if expected and self.expires_on and self.expires_on != expected:
+            raise ValidationError(
+                {
+                    "expires_on": _(
+                        "A %(years)s-year term signed on %(signed)s ends on %(expected)s, "
+                        "not %(typed)s: correct the term or the expiry date, or leave the "
+                        "expiry empty to have it filled."
+                    )
+                    % {
+                        "years": self.term_years,
+                        "signed": self.signed_on.isoformat(),
+                        "expected": expected.isoformat(),
+                        "typed": self.expires_on.isoformat(),
+                    }
+                }
+            )
         if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
             raise ValidationError(
                 {"expires_on": _("An agreement cannot expire before it is signed.")}
             )
 
+    def expiry_for_term(self):
+        """The last day of ``term_years`` from the signing date (raises ValueError past 9999)."""
+        if not (self.term_years and self.signed_on):
+            return None
+        try:
+            anniversary = self.signed_on.replace(year=self.signed_on.year + self.term_years)
+        except ValueError:  # signed on 29 February
+            anniversary = self.signed_on.replace(year=self.signed_on.year + self.term_years, day=28)
+        return anniversary - datetime.timedelta(days=1)
+
     def fill_expiry(self):
         if self.term_years and self.signed_on and not self.expires_on:
-            try:
-                self.expires_on = self.signed_on.replace(year=self.signed_on.year + self.term_years)
-            except ValueError:  # signed on 29 February
-                self.expires_on = self.signed_on.replace(
-                    year=self.signed_on.year + self.term_years, day=28
-                )
-            self.expires_on -= datetime.timedelta(days=1)
+            self.expires_on = self.expiry_for_term()
 
 
 class AgreementParty(models.Model):

@@ -16,7 +16,7 @@ from reversion.errors import RevertError
 from newsroom import revisions
 from newsroom.display import newsroom_time_display
 from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
-from newsroom.validation import SaneDatesAdminMixin
+from newsroom.validation import SaneDatesAdminMixin, WarningsAdminMixin
 
 
 class RevisionAdminMixin:
@@ -164,7 +164,11 @@ class RevisionAdminMixin:
 
 
 class NewsroomVersionAdmin(
-    SaneDatesAdminMixin, OptimisticLockAdminMixin, RevisionAdminMixin, VersionAdmin
+    WarningsAdminMixin,
+    SaneDatesAdminMixin,
+    OptimisticLockAdminMixin,
+    RevisionAdminMixin,
+    VersionAdmin,
 ):
     """Revisions, compare/restore and edit-conflict protection in one base."""
 

@@ -41,3 +41,51 @@ class SaneDatesAdminMixin:
         ):
             formfield.validators.append(validate_sane_date)
         return formfield
+
+
+# Merely unusual input (a quote by someone with no position that day, an
+# agreement with one party) is not refused outright: the save stops with the
+# warnings, the form keeps everything typed, and a "Save anyway" box the
+# editor ticks lets the same save through.
+WARNINGS_CONFIRMED = "confirm_warnings"
+UNCONFIRMED_WARNING = "unconfirmed_warning"
+
+
+def warnings_confirmed(data):
+    return data.get(WARNINGS_CONFIRMED) in ("on", "1", "true")
+
+
+def refuse_unless_confirmed(data, warnings):
+    """Raise the warnings as one validation error unless the editor has ticked "Save anyway"."""
+    if warnings and not warnings_confirmed(data):
+        raise ValidationError(
+            [ValidationError(message, code=UNCONFIRMED_WARNING) for message in warnings]
+        )
+
+
+def has_unconfirmed_warnings(*errors):
+    """Whether any of these error containers holds a warning awaiting confirmation."""
+    for error_list in errors:
+        for error in getattr(error_list, "as_data", lambda: [])():
+            if getattr(error, "code", None) == UNCONFIRMED_WARNING:
+                return True
+    return False
+
+
+class WarningsAdminMixin:
+    """Shows the "Save anyway" box beside the save buttons when a warning stopped a save."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        errors = []
+        if adminform is not None:
+            errors.extend(adminform.form.errors.values())
+        for inline in context.get("inline_admin_formsets", []):
+            errors.append(inline.formset.non_form_errors())
+            for form in inline.formset.forms:
+                errors.extend(form.errors.values())
+        context["warnings_pending"] = request.method == "POST" and has_unconfirmed_warnings(
+            *errors
+        )
+        context["warnings_field"] = WARNINGS_CONFIRMED
+        return super().render_change_form(request, context, add, change, form_url, obj)

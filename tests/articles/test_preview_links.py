@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from articles import previews
 from articles.models import ArticleStatus, PreviewLink
-from tests.factories import admin_form_data, make_article, make_staff
+from tests.support.admin import admin_form_data
+from tests.support.factories import make_article, make_staff
 
 
 @pytest.fixture
@@ -110,11 +111,9 @@ def test_link_to_a_story_that_went_public_leads_to_its_address(client, embargoed
     assert response["Location"] == embargoed.get_absolute_url()
 
 
-def test_editor_creates_and_revokes_a_link_from_the_article_page(client, embargoed):
-    editor = make_staff("Editor")
-    client.force_login(editor)
+def test_editor_creates_and_revokes_a_link_from_the_article_page(client, editor_client, embargoed):
     url = reverse("admin:articles_article_change", args=[embargoed.pk])
-    page = client.get(url)
+    page = editor_client.get(url)
     data = admin_form_data(page)
     expiry = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
     data.update(
@@ -126,26 +125,23 @@ def test_editor_creates_and_revokes_a_link_from_the_article_page(client, embargo
             "preview_links-0-article": str(embargoed.pk),
         }
     )
-    assert client.post(url, data).status_code == 302
+    assert editor_client.post(url, data).status_code == 302
     link = PreviewLink.objects.get(article=embargoed)
-    assert (link.recipient, link.created_by) == ("Dean Choi's office", editor)
-    page = client.get(url)
+    assert (link.recipient, link.created_by) == ("Dean Choi's office", editor_client.user)
+    page = editor_client.get(url)
     assert previews.preview_link_url(link) in page.content.decode()
 
     data = admin_form_data(page)
     data["preview_links-0-revoke"] = "on"
-    assert client.post(url, data).status_code == 302
+    assert editor_client.post(url, data).status_code == 302
     link.refresh_from_db()
     assert link.revoked_at is not None
-    client.logout()
     assert client.get(previews.preview_link_path(link)).status_code == 410
 
 
-def test_writers_get_no_preview_link_controls(client, db):
-    writer = make_staff("Writer")
-    article = make_article(status=ArticleStatus.DRAFT, created_by=writer)
-    client.force_login(writer)
-    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+def test_writers_get_no_preview_link_controls(writer_client):
+    article = make_article(status=ArticleStatus.DRAFT, created_by=writer_client.user)
+    page = writer_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert not any(
         inline.formset.model is PreviewLink for inline in page.context["inline_admin_formsets"]
     )

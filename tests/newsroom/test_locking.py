@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleStatus
 from institutions.models import Agreement, Institution, Person
-from tests.factories import (
-    admin_form_data,
+from tests.support.admin import admin_form_data
+from tests.support.factories import (
     make_agreement,
     make_article,
     make_institution,
@@ -95,7 +95,7 @@ def test_institutions_people_and_agreements_are_protected_too(
     two_editors, model, maker, field, admin_name
 ):
     first, second = two_editors
-    obj = maker(parties=[make_institution()]) if model is Agreement else maker()
+    obj = maker(parties=[make_institution(), make_institution()]) if model is Agreement else maker()
     url = reverse(f"admin:{admin_name}_change", args=[obj.pk])
     first_data = admin_form_data(first.get(url), **{field: "First wins"})
     second_data = admin_form_data(second.get(url), **{field: "Second waits"})

@@ -1,0 +1,100 @@
+"""The institution admin's forms: warnings for records that are probably wrong."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from newsroom.locking import LockedModelForm
+from newsroom.validation import refuse_unless_confirmed
+
+
+def _admin_links(records):
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (
+                reverse(
+                    f"admin:{record._meta.app_label}_{record._meta.model_name}_change",
+                    args=[record.pk],
+                ),
+                str(record),
+            )
+            for record in records
+        ),
+    )
+
+
+class DuplicateWarningForm(LockedModelForm):
+    """Warns, with links, when the record looks like one that already exists."""
+
+    duplicate_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        candidate = self.instance
+        for name, value in cleaned.items():
+            if hasattr(candidate, name) and not isinstance(value, (list, tuple)):
+                setattr(candidate, name, value)
+        duplicates = list(candidate.possible_duplicates()[:5])
+        if duplicates:
+            refuse_unless_confirmed(
+                self.data, [format_html(self.duplicate_message, _admin_links(duplicates))]
+            )
+        return cleaned
+
+
+class PersonAdminForm(DuplicateWarningForm):
+    duplicate_message = _(
+        "Someone with this name or Korean name is already recorded: {}. "
+        "Open them to check this is not the same person."
+    )
+
+
+class InstitutionAdminForm(DuplicateWarningForm):
+    duplicate_message = _(
+        "An institution with this Korean name, or whose name or alias matches this one's, "
+        "is already recorded: {}. Open it to check this is not the same institution."
+    )
+
+
+class AgreementPartyFormSet(forms.BaseInlineFormSet):
+    """An agreement's parties: at least two, each signatory working for their party."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        parties = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        warnings = []
+        if len(parties) < 2:
+            warnings.append(
+                _("An agreement usually has at least two parties; this one has %d.") % len(parties)
+            )
+        signed_on = self.instance.signed_on
+        for party in parties:
+            signatory, institution = party.get("signatory"), party.get("institution")
+            if signatory is None or institution is None or signed_on is None:
+                continue
+            family = institution.family_ids()
+            held = signatory.positions.held_on(signed_on).filter(institution_id__in=family)
+            if not held.exists():
+                warnings.append(
+                    _(
+                        "%(person)s held no position at %(institution)s on %(date)s, "
+                        "the signing date: is this the right signatory?"
+                    )
+                    % {
+                        "person": signatory.name,
+                        "institution": institution.label,
+                        "date": signed_on.isoformat(),
+                    }
+                )
+        refuse_unless_confirmed(self.data, warnings)
