@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
@@ -11,7 +12,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Models load only once the app registry is ready.
         from articles.models import Article
+        from articles.tags import tag_slug_ensure
 
         # Tags are taggit's records, shown on our story pages.
         pagecache.watched_apps_register("articles", "taggit")
         pagecache.schedule_source_register(Article.objects.next_visibility_change)
+        pre_save.connect(tag_slug_ensure, sender="taggit.Tag", dispatch_uid="articles-tag-slug")

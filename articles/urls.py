@@ -9,14 +9,14 @@ urlpatterns = [
     path("news/", views.ArticleIndexView.as_view(), name="index"),
     path("news/section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("news/tag/<str:slug>/", views.TagView.as_view(), name="tag"),
-    path("news/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
+    path("news/<year:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
     path(
-        "news/<int:year>/<int:month>/",
+        "news/<year:year>/<month:month>/",
         views.ArticleMonthArchiveView.as_view(),
         name="archive-month",
     ),
     path(
-        "news/<int:year>/<int:month>/<int:day>/<slug:slug>/",
+        "news/<year:year>/<month:month>/<day:day>/<slug:slug>/",
         views.ArticleDetailView.as_view(),
         name="detail",
     ),

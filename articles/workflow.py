@@ -137,7 +137,7 @@ def article_for_old_url(queryset, *, year, month, day, slug, **kwargs):
     """
     try:
         date = datetime.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     old = ArticleURL.objects.filter(slug=slug).order_by("-retired_at", "-pk")
     exact = old.filter(date=date).values_list("article_id", flat=True).first()

@@ -12,6 +12,14 @@ from the public-list indexes without touching the table, so a deep page
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.translation import gettext_lazy as _
 
+# The deepest page a list answers. Past it OFFSET (page x per_page) soon
+# leaves a signed 64-bit integer: ``?page=99999999999999999999999`` raised
+# "bigint out of range" on PostgreSQL and OverflowError on SQLite, a 500.
+# Well before that a deep page only costs: the database still walks every
+# skipped index entry. 100,000 pages of 20 is two million stories, far
+# beyond any archive here, with OFFSET far inside a bigint at our page sizes.
+MAX_PAGE_NUMBER = 100_000
+
 
 class UncountedPage(Page):
     def __init__(self, object_list, number, paginator, *, has_next):
@@ -49,6 +57,8 @@ class UncountedPaginator(Paginator):
             raise PageNotAnInteger(_("That page number is not a whole number.")) from None
         if number < 1:
             raise EmptyPage(_("That page number is less than 1."))
+        if number > MAX_PAGE_NUMBER:
+            raise EmptyPage(_("That page contains no results."))
         return number
 
     def page(self, number):

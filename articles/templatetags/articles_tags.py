@@ -5,13 +5,14 @@ import json
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.media import lead_image_jpegs, rendition_url_function
 from articles.models import Article
 from newsroom.pagecache import current_generation
+from newsroom.pagination import MAX_PAGE_NUMBER
 
 register = template.Library()
 
@@ -70,38 +71,25 @@ def _organization_ref(institution):
     }
 
 
-def share_images(article):
+def share_images(article, *, preview_link=None):
     """Absolute lead image addresses for sharing and structured data, largest first.
 
-    The JPEG renditions carry no camera metadata (GPS position included), so
-    they are preferred; the uploaded original is named only until they exist.
-    Reads fields on the article only: no query, no storage access.
+    Only the JPEG renditions, which carry no camera metadata (GPS position
+    included): never the uploaded original, and nothing while renditions are
+    still being made. Reads fields on the article only: no query, no storage
+    access.
     """
-    jpegs = [item for item in article.lead_image_renditions or [] if item["format"] == "jpg"]
-    if jpegs:
-        return [
-            {
-                "url": absolute(default_storage.url(item["name"])),
-                "width": item["width"],
-                "height": item["height"],
-            }
-            for item in sorted(jpegs, key=lambda item: item["width"], reverse=True)
-        ]
-    if article.lead_image:
-        return [
-            {
-                "url": absolute(article.lead_image.url),
-                "width": article.lead_image_width,
-                "height": article.lead_image_height,
-            }
-        ]
-    return []
+    url = rendition_url_function(article, preview_link=preview_link)
+    return [
+        {"url": absolute(url(item["name"])), "width": item["width"], "height": item["height"]}
+        for item in lead_image_jpegs(article)
+    ]
 
 
-@register.simple_tag
-def share_image(article):
+@register.simple_tag(takes_context=True)
+def share_image(context, article):
     """The largest shareable lead image as ``{url, width, height}``, or None."""
-    images = share_images(article)
+    images = share_images(article, preview_link=context.get("preview_link"))
     return images[0] if images else None
 
 
@@ -115,9 +103,13 @@ def canonical_url(context):
     """This page's canonical address: the path, plus the page number past page one."""
     request = context["request"]
     url = absolute(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
+    # int() rather than isdigit(): "²" is a digit to Python but no number to int().
+    try:
+        page = int(request.GET.get("page", ""))
+    except ValueError:
+        page = 1
+    if 1 < page <= MAX_PAGE_NUMBER:
+        url += f"?page={page}"
     return url
 
 
@@ -145,7 +137,7 @@ def article_jsonld(context, article):
         "articleSection": article.section.name,
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
-    images = share_images(article)
+    images = share_images(article, preview_link=context.get("preview_link"))
     if images:
         data["image"] = [image["url"] for image in images[:3]]
     keywords = [tag.name for tag in article.tag_list]
