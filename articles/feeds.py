@@ -7,6 +7,7 @@ queries however many items and tags it holds.
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,30 +16,25 @@ from django.utils.html import escape, format_html
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from articles.media import lead_image_jpegs
 from articles.models import Article, Byline, Section, tag_in_public_use
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
     PoliteFeed,
     absolutize_html,
-    image_mime_type,
     xml_safe,
 )
 
 
-def lead_image_size(article):
-    """The stored size of the lead image; storage is asked only for old rows."""
-    if article.lead_image_bytes is not None:
-        return article.lead_image_bytes
-    try:
-        return article.lead_image.size
-    except OSError:
-        return None
-
-
 def lead_image_html(article):
-    """The lead image as a figure, keeping its alt text, caption and credit."""
-    if not article.lead_image:
+    """The lead image as a figure, keeping its alt text, caption and credit.
+
+    The largest JPEG rendition, with its size; nothing while renditions are
+    still being made, never the uploaded original.
+    """
+    jpegs = lead_image_jpegs(article)
+    if not jpegs:
         return ""
     credit = format_html(" ({})", article.lead_image_credit) if article.lead_image_credit else ""
     caption = (
@@ -47,9 +43,11 @@ def lead_image_html(article):
         else ""
     )
     return format_html(
-        '<figure><img src="{}" alt="{}">{}</figure>',
-        article.lead_image.url,
+        '<figure><img src="{}" alt="{}" width="{}" height="{}">{}</figure>',
+        default_storage.url(jpegs[0]["name"]),
         article.lead_image_alt,
+        jpegs[0]["width"],
+        jpegs[0]["height"],
         caption,
     )
 
@@ -110,14 +108,15 @@ class ArticleFeed(PoliteFeed):
         return [article.section.name, *(tag.name for tag in article.tag_list)]
 
     def item_enclosures(self, article):
-        if not article.lead_image:
+        """The largest JPEG rendition with its stored size (no storage access)."""
+        jpegs = lead_image_jpegs(article)
+        if not jpegs:
             return []
-        size = lead_image_size(article)
         return [
             feedgenerator.Enclosure(
-                url=urljoin(article.feed_base_url, article.lead_image.url),
-                length=str(size) if size is not None else "0",
-                mime_type=image_mime_type(article.lead_image.name),
+                url=urljoin(article.feed_base_url, default_storage.url(jpegs[0]["name"])),
+                length=str(jpegs[0]["bytes"]),
+                mime_type="image/jpeg",
             )
         ]
 

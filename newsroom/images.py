@@ -14,7 +14,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# MPO is a JPEG with further pictures appended (phones' depth or stereo
+# shots): accepted, and only its first picture is kept (newsroom/media.py).
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 
 
 def validate_image_file_size(file):
