@@ -789,6 +789,50 @@ class ArticleURL(models.Model):
         )
 
 
+class ImportedAddress(models.Model):
+    """An address a story had on the site it was imported from, answered with a 301 here.
+
+    ``ArticleURL`` holds our own date-and-slug addresses; an imported site's
+    are any path, with a query too (WordPress's ``/?p=123``). ``path`` is
+    kept as ``articles.redirects.imported_path_key`` spells it. ``source``
+    and ``source_id`` name the post the story came from, so importing the
+    same export again updates the story instead of adding another.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="imported_addresses",
+    )
+    source = models.CharField(
+        _("imported from"), max_length=200, help_text=_("The old site's address.")
+    )
+    source_id = models.CharField(_("id on the old site"), max_length=50)
+    # Short enough for PostgreSQL's index row limit with the source, in any script.
+    path = models.CharField(
+        _("old address"),
+        max_length=500,
+        help_text=_("Path and query on the old site, such as “/2019/05/slug” or “/?p=123”."),
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("imported address")
+        verbose_name_plural = _("imported addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "path"], name="imported_address_once"),
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="imported_address_path"),
+            models.Index(fields=["source", "source_id"], name="imported_address_post"),
+        ]
+
+    def __str__(self):
+        return self.path
+
+
 def article_public_date(article):
     """The date printed in an article's address, in the newsroom's time zone."""
     moment = article.published_at or article.created_at

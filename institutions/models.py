@@ -130,6 +130,19 @@ class Institution(EditedRecord):
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    @staticmethod
+    def autocomplete_rows(queryset):
+        return queryset.select_related("parent__parent")
+
+    def autocomplete_label(self):
+        """Which one this is, for choosers: name, the unit it belongs to, Korean name."""
+        label = self.name
+        if self.parent is not None:
+            label += f", part of {self.parent.label}"
+        if self.korean_name:
+            label += f" ({self.korean_name})"
+        return label
+
     def possible_duplicates(self):
         """Other institutions with the same Korean name, or whose name or alias is one of ours."""
         names = [self.name, *self.alias_list]
@@ -195,6 +208,23 @@ class Person(EditedRecord):
 
     def get_absolute_url(self):
         return reverse("institutions:person-detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def autocomplete_rows(queryset):
+        return queryset.prefetch_related(positions_prefetch())
+
+    def autocomplete_label(self):
+        """Who this is, for choosers: name, Korean name, current title and institution."""
+        label = self.name
+        if self.korean_name:
+            label += f" ({self.korean_name})"
+        position = self.position_on(timezone.localdate())
+        if position is not None:
+            return f"{label} — {position.printable_title}"
+        latest = max(self.positions.all(), key=Position.recency_key, default=None)
+        if latest is not None:
+            return f"{label} — formerly {latest.printable_title}"
+        return f"{label} — no position recorded"
 
     def possible_duplicates(self):
         """Other people with the same name or the same Korean name."""
@@ -356,6 +386,18 @@ class Agreement(EditedRecord):
         related_name="agreements",
         verbose_name=_("parties"),
     )
+    renews = models.ForeignKey(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewals",
+        help_text=_(
+            "The earlier agreement this one renews or replaces. Both agreements' pages "
+            "then link to each other."
+        ),
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -367,6 +409,9 @@ class Agreement(EditedRecord):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("signed_on")),
                 name="agreement_expires_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(renews=models.F("pk")), name="agreement_not_own_renewal"
             ),
         ]
 
@@ -393,6 +438,57 @@ class Agreement(EditedRecord):
 
     def clean(self):
         super().clean()
+        errors = self.renewal_problems()
+        try:
+            self._clean_term()
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def renewal_problems(self):
+        """Field -> message for a renewal link that cannot stand.
+
+        An agreement renews only an earlier one (or one signed the same day),
+        never itself, and renewals never go round in a loop. The chain of
+        earlier agreements is walked one query a step: chains are a few links.
+        """
+        problems = {}
+        if self.pk is not None and self.signed_on:
+            later = self.renewals.filter(signed_on__lt=self.signed_on).order_by("signed_on").first()
+            if later is not None:
+                problems["signed_on"] = _(
+                    "%(title)s renews this agreement and was signed on %(signed)s: this one "
+                    "cannot be signed after it."
+                ) % {"title": later.title, "signed": later.signed_on.isoformat()}
+        if self.renews_id is None:
+            return problems
+        if self.renews_id == self.pk:
+            problems["renews"] = _("An agreement cannot renew itself.")
+            return problems
+        try:
+            earlier = self.renews
+        except Agreement.DoesNotExist:  # clean_fields() reports the unknown choice
+            return problems
+        if self.signed_on and earlier.signed_on > self.signed_on:
+            problems["renews"] = _(
+                "An agreement renews only an earlier one: %(title)s was signed on "
+                "%(signed)s, after this one."
+            ) % {"title": earlier.title, "signed": earlier.signed_on.isoformat()}
+            return problems
+        seen = {earlier.pk}
+        while earlier.renews_id is not None and earlier.renews_id not in seen:
+            if earlier.renews_id == self.pk:
+                problems["renews"] = _(
+                    "%(title)s already renews this agreement, directly or through others: "
+                    "renewals cannot go round in a loop."
+                ) % {"title": self.renews.title}
+                return problems
+            seen.add(earlier.renews_id)
+            earlier = earlier.renews
+        return problems
+
+    def _clean_term(self):
         if self.term_years is not None and self.term_years > MAX_TERM_YEARS:
             raise ValidationError(
                 {

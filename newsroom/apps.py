@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +24,10 @@ class NewsroomConfig(AppConfig):
         pre_save.connect(locking.version_bump, dispatch_uid="newsroom-version-bump")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(pagecache.invalidate_on_change, dispatch_uid=f"pagecache-{signal!r}")
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the newsroom's site (labelled choosers); see newsroom/admin_site.py."""
+
+    default = False  # listed by its dotted path in INSTALLED_APPS
+    default_site = "newsroom.admin_site.NewsroomAdminSite"

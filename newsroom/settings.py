@@ -68,7 +68,8 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "University Newsroom")
 NEWSROOM_LANGUAGE = "en"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with our site class (labelled choosers).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +100,10 @@ MIDDLEWARE = [
     # the database, and everything else that may query; inside the request
     # guard, so the 503 gets the policy headers. A hit costs it nothing.
     "newsroom.outage.DatabaseOutageMiddleware",
+    # Old WordPress addresses (/?p=123, /2019/05/slug/) answer 301 to the
+    # story's address: before the page cache, which would answer /?p=123
+    # with the front page. It reads the database only for would-be 404s.
+    "articles.redirects.ImportedAddressRedirectMiddleware",
     # Outside everything else: a hit skips the rest.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,18 +5,19 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
 from articles import feeds as article_feeds
 from articles.sitemaps import ArticleSitemap, SectionSitemap, news_sitemap
 from institutions import feeds as institution_feeds
 from institutions.sitemaps import AgreementSitemap, InstitutionSitemap, PersonSitemap
-from newsroom import syndication, views
+from newsroom import converters, syndication, views
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
-admin.site.index_title = "Communications office"
+# Bounded date parts for the article addresses (see newsroom/converters.py).
+register_converter(converters.YearConverter, "year")
+register_converter(converters.MonthConverter, "month")
+register_converter(converters.DayConverter, "day")
 
 sitemaps = {
     "articles": ArticleSitemap,
@@ -55,6 +56,8 @@ feed_patterns = [
 ]
 
 urlpatterns = [
+    path("admin/import/wordpress/", include("articles.admin_wordpress")),
+    path("admin/import/press-release/", include(("articles.admin_press_release", "press-release"))),
     path("admin/", admin.site.urls),
     path("feeds/", include((feed_patterns, "feeds"))),
     # Not cached by time: the anonymous page cache serves it and forgets it
@@ -68,15 +71,38 @@ urlpatterns = [
     path("", include("institutions.urls")),
 ]
 
-# Uploads are served by the app only where nothing else serves them: in
+# Media (docs/media.md). Originals and the renditions of stories that are
+# not public are never at a public address: staff read any stored file at
+# /admin/media/<name> (session and permission checked on every request), and
+# a preview link's reader gets its story's renditions under the link itself.
+# Imported here, with the routes they serve.
+from articles import media as article_media  # noqa: E402
+from newsroom import media  # noqa: E402
+
+urlpatterns = [
+    # Ahead of admin.site.urls, whose catch-all would answer first.
+    path(
+        "admin/media/<path:path>",
+        media.staff_media,
+        {"permission": "articles.view_article"},
+        name=media.STAFF_MEDIA_URL_NAME,
+    ),
+    *urlpatterns,
+    path(
+        "preview/<str:token>/media/<path:path>",
+        article_media.preview_media,
+        name=article_media.PREVIEW_MEDIA_URL_NAME,
+    ),
+]
+
+# MEDIA_URL is answered by the app only where nothing else serves it: in
 # development, and in loopback runs with DEBUG off that ask for it
-# (NEWSROOM_SERVE_MEDIA=1 for the browser checks and benchmark). Production
-# puts a web server or object storage in front of MEDIA_URL.
-if settings.DEBUG or settings.NEWSROOM_SERVE_MEDIA:
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+# (NEWSROOM_SERVE_MEDIA=1 for the browser checks and benchmark), and then with
+# the renditions of public stories only. Production puts a web server or
+# object storage in front of MEDIA_URL that exposes renditions/ and nothing else.
+urlpatterns += [
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+        media.public_renditions_only(serve, is_public=article_media.rendition_folder_public),
+    )
+]
