@@ -1,4 +1,56 @@
+import datetime
+
 import pytest
+import time_machine
+from django.test import Client
+
+from tests.support.factories import make_staff
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="HH:MM",
+        help=(
+            "run every test with the clock set to today at HH:MM UTC (and ticking), "
+            "e.g. 23:30, when the UTC date and the newsroom's (Asia/Seoul) date differ"
+        ),
+    )
+
+
+def _clock_start(value):
+    try:
+        clock = datetime.time.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"--clock wants HH:MM (UTC), not {value!r}") from None
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime.combine(today, clock, tzinfo=datetime.UTC)
+
+
+def pytest_configure(config):
+    value = config.getoption("--clock")
+    config.clock_start = _clock_start(value) if value else None
+
+
+def pytest_report_header(config):
+    if config.clock_start is not None:
+        return f"clock: every test starts at {config.clock_start:%Y-%m-%d %H:%M} UTC"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """With --clock, each test (and its fixtures) runs at that time of day, UTC.
+
+    Autouse, so it starts before the fixtures that build records from
+    ``timezone.now()``; a test's own time_machine travel nests inside it.
+    """
+    start = request.config.clock_start
+    if start is None:
+        yield
+        return
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -6,7 +58,7 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, a private cache and media folder for each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Pages are rendered for every test; tests/test_page_cache.py turns the cache on.
+    # Pages are rendered for every test; tests/newsroom/test_page_cache.py turns the cache on.
     settings.NEWSROOM_PAGE_CACHE = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -23,10 +75,28 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def editor_client(client, django_user_model):
-    """A logged-in staff member with every permission (the Editor role)."""
-    user = django_user_model.objects.create_superuser("editor-test", "e@example.com", "pw")
+def _signed_in(user):
+    client = Client()
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def superuser_client(db, django_user_model):
+    """A signed-in superuser: every permission, whatever the roles say."""
+    return _signed_in(
+        django_user_model.objects.create_superuser("superuser-test", "su@example.com", "pw")
+    )
+
+
+@pytest.fixture
+def editor_client(db):
+    """A signed-in member of the Editor group, with exactly that role's permissions."""
+    return _signed_in(make_staff("Editor"))
+
+
+@pytest.fixture
+def writer_client(db):
+    """A signed-in member of the Writer group, with exactly that role's permissions."""
+    return _signed_in(make_staff("Writer"))

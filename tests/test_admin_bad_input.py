@@ -5,13 +5,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
 from institutions.models import Agreement, Position
-from tests.factories import (
-    admin_form_data,
+from tests.support.admin import admin_form_data, change_url, field_errors, post_change
+from tests.support.factories import (
     image_upload,
     make_article,
     make_institution,
@@ -20,22 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def post_change(client, obj, *, files=None, **changes):
-    page = client.get(change_url(obj))
-    assert page.status_code == 200
-    data = admin_form_data(page, **changes)
-    data.update(files or {})
-    return client.post(change_url(obj), data)
-
-
-def field_errors(response, name):
-    return response.context["adminform"].form.errors.get(name, [])
 
 
 def test_agreement_expiring_before_signing_is_refused_on_the_field(editor_client):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleStatus, Byline, RelatedArticle
-from tests.factories import (
+from tests.support.factories import (
     make_agreement,
     make_article,
     make_institution,
@@ -18,7 +18,8 @@ from tests.factories import (
     make_section,
 )
 
-pytestmark = pytest.mark.django_db
+# Stories published hours ago, reached by their dated addresses and archive months.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 SEARCH_WORD = "zebrafish"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import ArticleStatus
 from newsroom.sample import sample_newsroom_load
-from tests.factories import make_article, make_staff
+from tests.support.factories import make_article, make_staff
 
 NEWSROOM_APPS = {"articles", "institutions", "taggit"}
 
@@ -54,11 +54,10 @@ def _request_for(client):
     return request
 
 
-def test_every_newsroom_admin_page_renders_for_an_editor(client, sample):
-    client.force_login(make_staff("Editor"))
+def test_every_newsroom_admin_page_renders_for_an_editor(editor_client, sample):
     models = [m for m in admin.site._registry if m._meta.app_label in NEWSROOM_APPS]
     assert len(models) >= 8
-    assert _check_all_pages(client, models) >= 3 * len(models) - 1
+    assert _check_all_pages(editor_client, models) >= 3 * len(models) - 1
 
 
 def test_every_admin_page_including_users_renders_for_an_administrator(client, sample):
@@ -66,16 +65,14 @@ def test_every_admin_page_including_users_renders_for_an_administrator(client, s
     assert _check_all_pages(client, list(admin.site._registry)) > 30
 
 
-def test_editor_cannot_manage_user_accounts(client, db):
-    client.force_login(make_staff("Editor"))
-    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+def test_editor_cannot_manage_user_accounts(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
-def test_admin_index_shows_the_review_queue_to_editors(client, db):
+def test_admin_index_shows_the_review_queue_to_editors(editor_client):
     waiting = make_article(headline="Awaiting the editor", status=ArticleStatus.REVIEW)
     make_article(headline="Still a draft", status=ArticleStatus.DRAFT)
-    client.force_login(make_staff("Editor"))
-    response = client.get(reverse("admin:index"))
+    response = editor_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert response.context["count"] == 1
     assert list(response.context["queue"]) == [waiting]
@@ -85,16 +82,16 @@ def test_admin_index_shows_the_review_queue_to_editors(client, db):
     assert "Still a draft" not in content
 
 
-def test_admin_index_hides_the_review_queue_from_writers(client, db):
+def test_admin_index_hides_the_review_queue_from_writers(writer_client):
     make_article(headline="Awaiting the editor", status=ArticleStatus.REVIEW)
-    client.force_login(make_staff("Writer"))
-    response = client.get(reverse("admin:index"))
+    response = writer_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert 'id="review-queue"' not in response.content.decode()
     assert "Awaiting the editor" not in response.content.decode()
 
 
-def test_change_form_names_the_newsroom_time_zone(client, db):
+@pytest.mark.clock_sensitive
+def test_change_form_names_the_newsroom_time_zone(editor_client):
     import datetime
 
     from django.utils import timezone
@@ -104,8 +101,7 @@ def test_change_form_names_the_newsroom_time_zone(client, db):
         published_at=timezone.now() + datetime.timedelta(days=2),
         embargo_until=timezone.now() + datetime.timedelta(days=3),
     )
-    client.force_login(make_staff("Editor"))
-    content = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    content = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     text = content.decode()
     assert "Asia/Seoul (KST)" in text
     local = timezone.localtime(article.published_at)
@@ -113,7 +109,7 @@ def test_change_form_names_the_newsroom_time_zone(client, db):
     assert "Embargoed until" in text
 
 
-def test_merge_tags_action_moves_every_story_to_the_most_used_tag(client, db):
+def test_merge_tags_action_moves_every_story_to_the_most_used_tag(editor_client):
     from reversion.models import Version
     from taggit.models import Tag
 
@@ -121,9 +117,8 @@ def test_merge_tags_action_moves_every_story_to_the_most_used_tag(client, db):
     second = make_article(tags=["Vaccines"])
     third = make_article(tags=["vaccine", "trials"])
     make_article(tags=["Vaccines"])  # the most used spelling wins
-    client.force_login(make_staff("Editor"))
     chosen = Tag.objects.filter(name__in=["Vaccines", "vaccine"])
-    response = client.post(
+    response = editor_client.post(
         reverse("admin:taggit_tag_changelist"),
         {"action": "merge_selected", "_selected_action": [t.pk for t in chosen]},
         follow=True,
@@ -137,18 +132,16 @@ def test_merge_tags_action_moves_every_story_to_the_most_used_tag(client, db):
     assert Version.objects.get_for_object(third).count() == 1
 
 
-def test_merge_tags_needs_two_and_writers_cannot(client, db):
+def test_merge_tags_needs_two_and_writers_cannot(editor_client, writer_client):
     from taggit.models import Tag
 
     make_article(tags=["alone", "other"])
-    client.force_login(make_staff("Editor"))
     url = reverse("admin:taggit_tag_changelist")
     one = Tag.objects.get(name="alone")
-    response = client.post(
+    response = editor_client.post(
         url, {"action": "merge_selected", "_selected_action": [one.pk]}, follow=True
     )
     assert "at least two" in " ".join(str(m) for m in response.context["messages"])
-    client.force_login(make_staff("Writer"))
     both = [t.pk for t in Tag.objects.all()]
-    client.post(url, {"action": "merge_selected", "_selected_action": both})
+    writer_client.post(url, {"action": "merge_selected", "_selected_action": both})
     assert Tag.objects.count() == 2

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
 from institutions.models import Person
-from tests.factories import admin_form_data, make_article, make_person, make_staff
+from tests.support.admin import admin_form_data
+from tests.support.factories import make_article, make_person, make_staff
 
 ROLES = ["Writer", "Editor", "Administrator"]
 CHANGELIST = reverse("admin:articles_article_changelist")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 PAST = datetime.timedelta(minutes=-5)
 FUTURE = datetime.timedelta(minutes=5)

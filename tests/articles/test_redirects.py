@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleStatus, ArticleURL
-from tests.factories import admin_form_data, make_article, make_staff
+from tests.support.admin import admin_form_data
+from tests.support.factories import make_article
+
+# Old addresses carry the Seoul date of stories published hours ago.
+pytestmark = pytest.mark.clock_sensitive
 
 
 def _url(day, slug):
@@ -75,21 +79,17 @@ def test_unknown_address_and_impossible_date_are_404(client):
 
 
 @pytest.mark.django_db
-def test_slug_corrected_in_the_admin_redirects_and_keeps_the_feed_guid(client):
-    editor = make_staff("Editor")
-    client.force_login(editor)
+def test_slug_corrected_in_the_admin_redirects_and_keeps_the_feed_guid(client, editor_client):
     # A one-digit month and day: the listed address must match the URL pattern.
     article = make_article(
         slug="typo-in-slgu", published_at=datetime.datetime(2026, 8, 6, 3, tzinfo=datetime.UTC)
     )
     guid, old = article.guid, article.get_absolute_url()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    assert (
-        client.post(url, admin_form_data(client.get(url), slug="typo-in-slug")).status_code == 302
-    )
+    data = admin_form_data(editor_client.get(url), slug="typo-in-slug")
+    assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
-    assert old in client.get(url).content.decode()  # listed under "old addresses"
-    client.logout()
+    assert old in editor_client.get(url).content.decode()  # listed under "old addresses"
     response = client.get(old)
     assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
     assert article.guid == guid

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Quote, RelatedArticle
 from articles.related import _candidate_pool, _source_links, related_articles_for
-from tests.factories import (
+from tests.support.factories import (
     make_agreement,
     make_article,
     make_institution,

@@ -14,7 +14,7 @@ from articles.search import (
     snippet_from_headline,
     snippet_from_text,
 )
-from tests.factories import make_article, make_institution, make_person
+from tests.support.factories import make_article, make_institution, make_person
 
 pytestmark = pytest.mark.django_db
 

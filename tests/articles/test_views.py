@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from articles.models import ArticleStatus, Byline, RelatedArticle, sections_for_navigation
-from tests.factories import (
+from tests.support.factories import (
     image_upload,
     make_agreement,
     make_article,
@@ -69,6 +69,7 @@ def test_home_keeps_three_newest_per_section(client):
     assert dict(response.context["section_groups"])[section] == stories[1:4]
 
 
+@pytest.mark.clock_sensitive
 def test_article_page_shows_bylines_quotes_panel_and_tags(client):
     institution = make_institution(name="Graduate School of Medical Science", short_name="GSMSE")
     agreement = make_agreement(title="Joint research MOU", parties=[institution])
@@ -372,18 +373,6 @@ def test_head_works_on_article_and_section_pages(client):
     assert client.head(article.section.get_absolute_url()).status_code == 200
 
 
-def test_robots_txt_points_at_both_sitemaps(client, settings):
-    settings.SITE_URL = "https://news.example.ac.kr"
-
-    response = client.get("/robots.txt")
-
-    assert response["Content-Type"].startswith("text/plain")
-    body = response.content.decode()
-    assert "Sitemap: https://news.example.ac.kr/sitemap.xml" in body
-    assert "Sitemap: https://news.example.ac.kr/news-sitemap.xml" in body
-    assert "Disallow: /admin/" in body
-
-
 def test_article_page_has_canonical_open_graph_and_twitter_tags(client, settings):
     settings.SITE_URL = "https://news.example.ac.kr"
     article = make_article(headline="Sharing test", standfirst="Shared widely.")
@@ -397,6 +386,37 @@ def test_article_page_has_canonical_open_graph_and_twitter_tags(client, settings
     assertContains(response, '<meta property="og:title" content="Sharing test">')
     assertContains(response, '<meta name="twitter:card" content="summary">')
     assertContains(response, '<meta name="description" content="Shared widely.">')
+
+
+def test_news_article_json_ld_has_the_recommended_properties(client, settings):
+    settings.SITE_URL = "https://news.example.ac.kr"
+    institution = make_institution(name="KAIST")
+    author = make_person(name="Lee Writer")
+    article = make_article(headline="Structured", tags=["research"])
+    article.institutions.add(institution)
+    article.bylines.create(person=author)
+
+    body = client.get(article.get_absolute_url()).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', body).group(1)
+    )
+
+    assert data["datePublished"].endswith("+09:00")
+    assert data["dateModified"].endswith("+09:00")
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Lee Writer",
+            "url": "https://news.example.ac.kr" + author.get_absolute_url(),
+        }
+    ]
+    assert data["publisher"]["name"] == settings.NEWSROOM_NAME
+    assert data["about"][0] == {
+        "@type": "Organization",
+        "name": "KAIST",
+        "url": "https://news.example.ac.kr" + institution.get_absolute_url(),
+    }
+    assert data["mainEntityOfPage"]["@id"].endswith(article.get_absolute_url())
 
 
 def test_article_lead_image_has_caption_credit_and_metadata_free_share_image(client, settings):

@@ -4,14 +4,13 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleStatus
-from newsroom.display import newsroom_time_display, newsroom_zone_label
-from tests.factories import admin_form_data, image_upload, make_article, make_staff
+from tests.support.admin import admin_form_data
+from tests.support.factories import image_upload, make_article, make_staff
 
 START = datetime.datetime(2026, 11, 2, 0, 0, tzinfo=datetime.UTC)
 
@@ -50,21 +49,18 @@ def test_embargo_holds_a_published_story_until_it_lifts(client):
 
 
 @pytest.mark.django_db
-def test_editor_schedules_through_the_admin_and_the_story_appears_on_time(client):
-    editor = make_staff("Editor")
+def test_editor_schedules_through_the_admin_and_the_story_appears_on_time(client, editor_client):
     with time_machine.travel(START, tick=False) as clock:
-        client.force_login(editor)
         article = make_article(status=ArticleStatus.REVIEW, published_at=None)
         url = reverse("admin:articles_article_change", args=[article.pk])
         go_live = timezone.localtime(START + datetime.timedelta(days=1))
         data = admin_form_data(
-            client.get(url),
+            editor_client.get(url),
             status="published",
             published_at_0=f"{go_live:%Y-%m-%d}",
             published_at_1=f"{go_live:%H:%M:%S}",
         )
-        assert client.post(url, data).status_code == 302
-        client.logout()
+        assert editor_client.post(url, data).status_code == 302
         article.refresh_from_db()
         assert article.is_scheduled
         assert not _public(client, article)
@@ -88,14 +84,13 @@ def test_every_status_change_records_who_and_when():
 
 
 @pytest.mark.django_db
-def test_publish_action_refuses_incomplete_stories_and_names_them(client):
-    client.force_login(make_staff("Editor"))
+def test_publish_action_refuses_incomplete_stories_and_names_them(editor_client):
     ready = make_article(status=ArticleStatus.REVIEW, published_at=None)
     no_body = make_article(headline="No body", body="<p> </p>", status=ArticleStatus.REVIEW)
     no_alt = make_article(
         headline="No alt", lead_image=image_upload(), lead_image_alt="", status=ArticleStatus.REVIEW
     )
-    response = client.post(
+    response = editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_selected", "_selected_action": [ready.pk, no_body.pk, no_alt.pk]},
         follow=True,
@@ -110,30 +105,26 @@ def test_publish_action_refuses_incomplete_stories_and_names_them(client):
 
 
 @pytest.mark.django_db
-def test_publish_action_records_status_changes_and_a_revision(client):
+def test_publish_action_records_status_changes_and_a_revision(editor_client):
     from reversion.models import Version
 
-    editor = make_staff("Editor")
-    client.force_login(editor)
     article = make_article(status=ArticleStatus.REVIEW, published_at=None)
-    client.post(
+    editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_selected", "_selected_action": [article.pk]},
     )
-    assert article.status_changes.get().changed_by == editor
+    assert article.status_changes.get().changed_by == editor_client.user
     assert Version.objects.get_for_object(article).count() == 1
 
 
 @pytest.mark.django_db
-def test_unpublish_action_takes_stories_down_at_once(client):
-    client.force_login(make_staff("Editor"))
+def test_unpublish_action_takes_stories_down_at_once(client, editor_client):
     article = make_article()
     assert Article.objects.published().filter(pk=article.pk).exists()
-    client.post(
+    editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "unpublish_selected", "_selected_action": [article.pk]},
     )
-    client.logout()
     assert not _public(client, article)
     assert article.status_changes.get().to_status == "draft"
 
@@ -148,20 +139,19 @@ def test_unpublish_action_takes_stories_down_at_once(client):
     ],
 )
 def test_publishing_through_the_form_needs_headline_body_and_section(
-    client, changes, field, message
+    editor_client, changes, field, message
 ):
-    client.force_login(make_staff("Editor"))
     article = make_article(status=ArticleStatus.DRAFT, published_at=None)
     url = reverse("admin:articles_article_change", args=[article.pk])
     now = timezone.localtime()
     data = admin_form_data(
-        client.get(url),
+        editor_client.get(url),
         status="published",
         published_at_0=f"{now:%Y-%m-%d}",
         published_at_1=f"{now:%H:%M:%S}",
         **changes,
     )
-    response = client.post(url, data)
+    response = editor_client.post(url, data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert message in " ".join(errors[field])
@@ -169,21 +159,20 @@ def test_publishing_through_the_form_needs_headline_body_and_section(
 
 
 @pytest.mark.django_db
-def test_publishing_a_lead_image_without_alt_text_is_refused(client):
-    client.force_login(make_staff("Editor"))
+def test_publishing_a_lead_image_without_alt_text_is_refused(editor_client):
     article = make_article(
         status=ArticleStatus.DRAFT, published_at=None, lead_image=image_upload(), lead_image_alt="x"
     )
     url = reverse("admin:articles_article_change", args=[article.pk])
     now = timezone.localtime()
     data = admin_form_data(
-        client.get(url),
+        editor_client.get(url),
         status="published",
         lead_image_alt="",
         published_at_0=f"{now:%Y-%m-%d}",
         published_at_1=f"{now:%H:%M:%S}",
     )
-    response = client.post(url, data)
+    response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "lead_image_alt" in response.context["adminform"].form.errors
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.DRAFT
@@ -199,20 +188,6 @@ def test_publish_problems_without_a_database():
     }
     ready = Article(headline="Ready", body="<p>Text.</p>", section_id=1)
     assert ready.publish_problems() == {}
-
-
-def test_editors_read_times_in_the_newsroom_zone_with_its_name():
-    moment = datetime.datetime(2026, 11, 30, 0, 30, tzinfo=datetime.UTC)
-    assert newsroom_zone_label(moment) == "Asia/Seoul (KST)"
-    assert newsroom_time_display(moment) == "2026-11-30 09:30 Asia/Seoul (KST)"
-
-
-@override_settings(TIME_ZONE="Europe/London")
-def test_zone_name_follows_the_setting_and_daylight_saving():
-    summer = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
-    winter = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
-    assert newsroom_zone_label(summer) == "Europe/London (BST)"
-    assert newsroom_zone_label(winter) == "Europe/London (GMT)"
 
 
 @pytest.mark.django_db

@@ -5,21 +5,14 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from institutions.models import Agreement, AgreementArea, Institution
-from tests.factories import (
-    admin_form_data,
+from institutions.models import Agreement, AgreementArea, Institution, Person
+from tests.support.admin import admin_form_data
+from tests.support.factories import (
     make_agreement,
     make_institution,
     make_person,
     make_position,
-    make_staff,
 )
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_staff("Editor"))
-    return client
 
 
 @pytest.mark.parametrize("model", ["institution", "person", "agreement", "position"])
@@ -39,12 +32,11 @@ def test_changelist_add_change_and_history_render_for_an_editor(editor_client, m
         assert editor_client.get(url).status_code == 200, url
 
 
-def test_writer_may_look_but_not_change_an_institution(client, db):
-    client.force_login(make_staff("Writer"))
+def test_writer_may_look_but_not_change_an_institution(writer_client):
     institution = make_institution(name="KAIST")
     url = reverse("admin:institutions_institution_change", args=[institution.pk])
-    assert client.get(url).status_code == 200
-    assert client.post(url, {"name": "Renamed"}).status_code == 403
+    assert writer_client.get(url).status_code == 200
+    assert writer_client.post(url, {"name": "Renamed"}).status_code == 403
     assert Institution.objects.get(pk=institution.pk).name == "KAIST"
 
 
@@ -79,3 +71,23 @@ def test_agreement_restore_brings_back_parties_and_areas(editor_client):
     assert agreement.title == "Joint research MOU"
     assert set(agreement.parties.all()) == {first, second}
     assert list(agreement.areas.values_list("description", flat=True)) == ["Student exchange"]
+
+
+def test_person_restore_brings_back_positions(editor_client, db):
+    position = make_position(title="Dean")
+    person = position.person
+    with reversion.create_revision():
+        person.save()
+    position.delete()
+    person.name = "Renamed"
+    with reversion.create_revision():
+        person.save()
+    first = Version.objects.get_for_object(person).order_by("pk").first()
+    url = reverse("admin:institutions_person_revision", args=[person.pk, first.pk])
+    response = editor_client.post(
+        url, {"opened_version": str(Person.objects.get(pk=person.pk).version)}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name != "Renamed"
+    assert list(person.positions.values_list("title", flat=True)) == ["Dean"]

@@ -124,7 +124,9 @@ def test_person_page_shows_positions_quotes_with_titles_and_stories(client):
     story = make_article(headline="Dean speaks")
     make_quote(article=story, person=person, text="Medicine is teamwork.")
     old = make_article(headline="Old story")
-    make_quote(article=old, person=person, text="Earlier words.", title_override="Vice Dean, Yonsei")
+    make_quote(
+        article=old, person=person, text="Earlier words.", title_override="Vice Dean, Yonsei"
+    )
     hidden = make_article(headline="Hidden story", status=ArticleStatus.REVIEW)
     make_quote(article=hidden, person=person, text="Not yet public words.")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleStatus
-from tests.factories import make_article, make_section
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -115,6 +115,7 @@ def test_sample_times_are_relative_to_the_load():
         relative_date("2 days 3 hours ago", today=today)
 
 
+@pytest.mark.clock_sensitive
 @pytest.mark.django_db
 def test_sample_newsroom_loads_twice_without_changing_anything():
     first = sample_newsroom_load(with_staff=True)
@@ -125,6 +126,7 @@ def test_sample_newsroom_loads_twice_without_changing_anything():
     assert counts == {model: model.objects.count() for model in LOADED_MODELS}
 
 
+@pytest.mark.clock_sensitive
 @pytest.mark.django_db
 def test_sample_newsroom_loads_every_record_in_the_data():
     data = sample_data()
@@ -145,6 +147,7 @@ def test_sample_newsroom_loads_every_record_in_the_data():
     assert Institution.objects.get(slug="boston-scientific").country == "United States"
 
 
+@pytest.mark.clock_sensitive
 @pytest.mark.django_db
 def test_sample_newsroom_has_every_state_the_gate_knows():
     sample_newsroom_load(with_staff=False)
@@ -158,6 +161,7 @@ def test_sample_newsroom_has_every_state_the_gate_knows():
     assert hidden.filter(status=ArticleStatus.PUBLISHED, embargo_until__isnull=True).exists()
 
 
+@pytest.mark.clock_sensitive
 @pytest.mark.django_db
 def test_sample_lead_story_links_the_seed_facts():
     sample_newsroom_load(with_staff=False)

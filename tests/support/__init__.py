@@ -1,0 +1,1 @@
+"""Helpers the tests share: record builders, admin form posts, feed and image checks."""
