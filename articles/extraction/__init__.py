@@ -10,6 +10,7 @@ stored people and institutions happens elsewhere. See docs/extraction.md.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .agreements import Agreement, find_agreements
@@ -48,6 +49,22 @@ class Analysis:
     agreement: Agreement | None = None
     other_agreements: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # Every form an institution is written in (lowercased) -> its listed name.
+    aliases: dict = field(default_factory=dict, repr=False)
+    # Acronyms the text defines for listed names: "(GSMSE)".
+    acronyms: dict = field(default_factory=dict, repr=False)
+
+    def institution_of(self, written):
+        """The listed name a form as written stands for ("KAIST GSMSE", "the
+        university"), or None: the whole form first, then its last words."""
+        if not written:
+            return None
+        words = re.sub(r"^(?:the)\s+", "", written.strip(), flags=re.I).split()
+        for k in range(len(words)):
+            key = " ".join(words[k:]).replace("’", "'").lower()
+            if key in self.aliases:
+                return self.aliases[key]
+        return None
 
     @property
     def body(self):
@@ -124,6 +141,8 @@ def analyse(text, *, title=None, published=None):
     )
     result.quotes = quotes
     result.institutions = list(index.names)
+    result.aliases = dict(index.aliases)
+    result.acronyms = {m.canonical: m.defines for m in index.mentions if m.defines and m.canonical}
     if found:
         result.agreement = found[0]
         result.other_agreements = found[1:]

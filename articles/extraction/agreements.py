@@ -27,9 +27,12 @@ _SIGN_RE = re.compile(
     r"agree[sd]?|establish(?:es|ed)?|launch(?:es|ed)?|announce[sd]?)\b",
     re.IGNORECASE,
 )
-_SIGNED_VERB_RE = re.compile(r"\b(?:signed|signs|sign|inked|inks)\b(?!\s+(?:up|in|on|off)\b)")
+# Not "signed up", "signed off", "signed on as a partner"; "signed on April 9" is.
+_SIGNED_VERB_RE = re.compile(
+    r"\b(?:signed|signs|sign|inked|inks)\b(?!\s+(?:up|off)\b)(?!\s+(?:in|on)\s+(?:to|as|with|for)\b)"
+)
 _NOT_AGREEMENT = re.compile(
-    r"\b(?:in\s+agreement|great\s+deal|good\s+deal|deal\s+with|dealt|dealing|contract(?:ed|ing)?\s+(?:a|the)\s+(?:virus|disease|infection)|"
+    r"\b(?:in\s+agreement|great\s+deal|good\s+deal|(?:to|will|can|must|would|could|should|and)\s+deal\s+with|dealt|dealing|contract(?:ed|ing)?\s+(?:a|the)\s+(?:virus|disease|infection)|"
     r"(?:research|service)\s+contracts?\s+organi[sz]ation)\b",
     re.IGNORECASE,
 )
@@ -90,6 +93,10 @@ class Agreement:
     date: str | None = None
     signatories: list = field(default_factory=list)
     sentence: tuple | None = None  # (start, end) of the sentence that reports it
+    # Each signatory's title and institution as written, and the party it signed for.
+    signatory_details: list = field(default_factory=list)
+    areas: list = field(default_factory=list)  # areas of cooperation, in the order given
+    term_years: int | None = None  # "a five-year agreement", "runs for three years"
 
     def to_dict(self):
         return {
@@ -98,6 +105,9 @@ class Agreement:
             "date_phrase": self.date_phrase,
             "date": self.date,
             "signatories": list(self.signatories),
+            "signatory_details": [dict(d) for d in self.signatory_details],
+            "areas": list(self.areas),
+            "term_years": self.term_years,
         }
 
 
@@ -249,7 +259,121 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
         # Signatories are read from every signing sentence; they go with the
         # first agreement the article describes.
         a.signatories = list(signatories) if i == 0 else []
+        a.signatory_details = [
+            _signatory_details(name, a.parties, index=index, people=people)
+            for name in a.signatories
+        ]
+    if agreements:
+        body = [(s, e, p) for s, e, p in sentences if not _in_quote(s, quote_spans)]
+        agreements[0].areas = _areas(text, body)
+        # The term is often the next sentence: "It runs for five years."
+        starts = {s for s, _e, _p in sign_sentences}
+        following = [
+            sentences[si + 1]
+            for si, *_ in candidates
+            if si + 1 < len(sentences) and sentences[si + 1][0] not in starts
+        ]
+        agreements[0].term_years = _term_years(
+            text, sorted([*sign_sentences, *following], key=lambda x: x[0])
+        )
     return agreements
+
+
+def _signatory_details(name, parties, *, index, people):
+    """Title and institution as the article gives them, and the party signed for."""
+    title = institution = None
+    for mention in people.named(name):
+        title = title or mention.title
+        institution = institution or mention.institution
+    party = None
+    if institution:
+        canonical = index.canonical(institution) or _canonical_tail(institution, index)
+        party = canonical if canonical in parties else None
+    return {"name": name, "title": title, "institution": institution, "party": party}
+
+
+def _canonical_tail(name, index):
+    """ "KAIST GSMSE": the listed name of its last words, when the whole is not one."""
+    words = name.split()
+    for k in range(1, len(words)):
+        found = index.canonical(" ".join(words[k:]))
+        if found:
+            return found
+    return None
+
+
+_AREAS_LEAD_RE = re.compile(
+    r"\b(?:under|through|with|in)\s+(?:the|this|these)\s+(?:new\s+)?(?:agreements?|mous?|memorand\w+|"
+    r"partnerships?|deals?|contracts?|collaborations?)\b[^,]{0,20},",
+    re.IGNORECASE,
+)
+_AREAS_VERB_RE = re.compile(
+    r"\b(?:will|would|agreed\s+to|agree\s+to|plan\s+to|are\s+to|also\s+aim\s+to)\s+(?!also\b)|"
+    r"\b(?:covers?|covering|includes?|including)\s+|"
+    r"\bto\s+(?:cooperate|collaborate|work\s+together)\s+(?:in|on)\s+",
+    re.IGNORECASE,
+)
+
+
+def _areas(text, sentences):
+    """The areas of cooperation: the list after "Under the agreement, ... will"
+    or "covers"/"to cooperate in", split at its commas."""
+    for s, e, p in sentences:
+        if p is not None and p.kind not in ("body", "standfirst"):
+            continue
+        sentence = text[s:e].strip()
+        lead = _AREAS_LEAD_RE.search(sentence)
+        verb = _AREAS_VERB_RE.search(sentence, lead.end() if lead else 0)
+        if not verb or not (lead or verb.group().lower().startswith(("cover", "includ", "to "))):
+            continue
+        items = _split_list(sentence[verb.end() :].rstrip(" ."))
+        if items:
+            return items
+    return []
+
+
+def _split_list(phrase):
+    parts = [part.strip() for part in re.split(r",\s*", phrase) if part.strip()]
+    if len(parts) > 1 and " and " in parts[-1] and not parts[-1].startswith("and "):
+        *first, last = parts
+        parts = [*first, *last.rsplit(" and ", 1)]
+    parts = [re.sub(r"^and\s+", "", part) for part in parts]
+    return [part[:300] for part in parts if len(part.split()) >= 1][:12]
+
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+}
+_TERM_RE = re.compile(
+    r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")-years?\b(?![\s-]+old)"
+    r"|\b(?:for|of|runs\s+for|valid\s+for|lasts)\s+(?P<m>\d{1,2}|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s+years\b",
+    re.IGNORECASE,
+)
+
+
+def _term_years(text, sign_sentences):
+    """ "a five-year agreement", "It runs for five years": the term, in years."""
+    for s, e, _p in sign_sentences:
+        for match in _TERM_RE.finditer(text, s, e):
+            value = (match.group("n") or match.group("m")).lower()
+            before = text[max(s, match.start() - 12) : match.start()].lower()
+            if re.search(r"\b(?:last|past|in|over|after|within|since)\s+(?:the\s+)?$", before):
+                continue  # "in the past three years": history, not a term
+            return int(value) if value.isdigit() else _NUMBER_WORDS[value]
+    return None
 
 
 def _add(agreements, parties, kind, *, new_ok, sentence=None):
@@ -333,7 +457,13 @@ def _parties_in(text, s, e, index):
     match = re.search(r"\b(?:with|between)\b", text[s:e])
     if match:
         with_pos = s + match.start()
-    for m in mentions:
+    for k, m in enumerate(mentions):
+        if (
+            k > 0
+            and mentions[k - 1].canonical == m.canonical
+            and re.fullmatch(r"\s*\(\s*", text[mentions[k - 1].end : m.start])
+        ):
+            continue  # "(SIST)" right after the name it abbreviates: the same mention
         before = text[max(s, m.start - 12) : m.start]
         if re.search(r"(?:\)|\b[A-Za-z]+)\s+(?:at|of|in)\s+(?:the\s+)?$", before) and _follows_org(
             text, m, mentions
@@ -424,10 +554,7 @@ def _signatories(text, sign_sentences, *, index, people):
                 "",
                 subject,
             )
-            by = re.match(
-                r"\s*(?:by)\s+(.+?)(?:[.;]|\s+(?:on|at|in|during|for|to)\s|$)",
-                sentence[match.end() :],
-            )
+            by = _BY_RE.match(sentence[match.end() :].rstrip(" ."))
             chunks = []
             if re.search(r"\b(?:was|were|been|be|is|are)\s*$", subject) and by:
                 chunks = _split_people(by.group(1))
@@ -445,12 +572,31 @@ def _signatories(text, sign_sentences, *, index, people):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
+        # Captions: "A and B pose after signing the MOU".
+        after = _AFTER_SIGNING_RE.search(sentence)
+        if after:
+            for chunk in _split_people(sentence[: after.start()]):
+                person = _person(chunk, index=index, people=people, pos=s)
+                if person and person not in names:
+                    names.append(person)
     return names
+
+
+# "was signed [in Busan] [on April 9] by A and B [at the hospital]".
+_BY_RE = re.compile(
+    r"(?:\s+(?:on|in|at|during|last|this|earlier)\s+[^,;]*?)*?\s*,?\s+by\s+(?P<who>.+?)"
+    r"(?=\s+(?:on|at|in|during|for|to|after|before|under|with|while|as|marking)\s+"
+    r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z]|\d)|[;]|,\s+(?:who|which|marking|in|at|on)\b|$)"
+)
+_AFTER_SIGNING_RE = re.compile(
+    r"\s+(?:pose[sd]?|posing|shake[sn]?|shook|shaking|smile[sd]?|stand|stands|standing|"
+    r"celebrate[sd]?|exchange[sd]?)\b[^.;]{0,40}?\b(?:after|upon|following)\s+signing\b"
+)
 
 
 def _split_people(chunk):
     chunk = re.sub(r"\([^)]*\)", "", chunk)
-    parts = re.split(r"\s+and\s+(?=(?:[A-Z]|the\s))|;\s*", chunk)
+    parts = re.split(r"\s+and\s+(?=(?:[A-Z]|the\s))|;\s*|,\s*(?:and\s+)?", chunk)
     return [p.strip() for p in parts if p.strip()]
 
 

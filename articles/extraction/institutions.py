@@ -74,6 +74,7 @@ _COMPANY_HEADS = frozenset(
         "chemical",
         "chemicals",
         "diagnostics",
+        "labs",
     }
 )
 _AMBIGUOUS_TITLE_WORDS = lexicon.AMBIGUOUS_TITLE_WORDS
@@ -85,9 +86,10 @@ _ORG_NOUNS = (
     r"society|association|cent(?:er|re)|school|college|maker|operator|chain|conglomerate|"
     r"body|authority|ministry|body|lab|laboratory|clinic|insurer|platform"
 )
+# ", a biotech company", ", the nation's largest hospital": a description in
+# lowercase; ", the Asahara Foundation" is another name, not a description.
 _APPOSITIVE_ORG_RE = re.compile(
-    r",\s+(?:a|an|the|which\s+is\s+an?)\s+(?:[\w\-’']+\s+){0,5}?(?:" + _ORG_NOUNS + r")\b",
-    re.IGNORECASE,
+    r",\s+(?i:a|an|the|which\s+is\s+an?)\s+(?:[\w\-’']+\s+){0,5}?(?:" + _ORG_NOUNS + r")\b(?![’'])"
 )
 _PARTY_BEFORE_RE = re.compile(
     r"\b(?:collaborat\w*|partner\w*|cooperat\w*|co-operat\w*|tie-?up|ties|agreement|"
@@ -194,11 +196,23 @@ def _runs(tokens):
                 j += 1
                 continue
             if nxt.text in CONNECTORS or nxt.text == "&":
-                # Connectors only inside a run: there must be a capital after them.
+                # Connectors only inside a run: there must be a capital after them,
+                # and not a date ("... Institute on June 27").
                 k = j
                 while k < n and tokens[k].text in CONNECTORS:
                     k += 1
-                if k < n and tokens[k].is_word and tokens[k].is_cap and k - j <= 2:
+                if (
+                    k < n
+                    and tokens[k].is_word
+                    and tokens[k].is_cap
+                    and k - j <= 2
+                    and not (
+                        nxt.text in ("on", "in")
+                        and (
+                            tokens[k].lower in lexicon.MONTHS or tokens[k].lower in lexicon.WEEKDAYS
+                        )
+                    )
+                ):
                     run.extend(tokens[j:k])
                     j = k
                     continue
@@ -234,6 +248,15 @@ def _split_and(run):
             len(left) == 1 and is_acronym(left[0].text)
         )
         right_complete = right_has_head and _classify(part) and not _is_unit(part)
+        left_words = [t for t in left if t.is_word and t.lower not in lexicon.PLACES]
+        left_generic = bool(left_words) and all(
+            t.lower in lexicon.GENERIC_WORDS and not _is_head(t) for t in left_words
+        )
+        if left_generic and right_has_head and not starts_new:
+            # "U.S. Food and Drug Administration", "Science and Technology Policy Institute".
+            left.append(_AND)
+            left.extend(part)
+            continue
         if (
             part
             and not starts_new
@@ -264,9 +287,15 @@ _AND = _AndToken()
 
 def _is_head(token, *, strong=False):
     low = token.lower if hasattr(token, "lower") else ""
-    low = re.sub(r"[’']s?$", "", low)
+    low = _head_form(re.sub(r"[’']s?$", "", low))
     heads = STRONG_HEADS if strong else lexicon.ORG_HEADS
     return low in heads
+
+
+def _head_form(low):
+    """ "consulate-general" counts as its head, "consulate"."""
+    first = low.split("-")[0]
+    return first if first != low and first in lexicon.ORG_HEADS else low
 
 
 def _trim(part):
@@ -360,12 +389,20 @@ def _classify(part):
     words = [t for t in part if t.text not in CONNECTORS]
     if not words:
         return None
-    lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
+    lows = [_head_form(re.sub(r"[’']s?$", "", t.lower)) for t in words]
     if any(w in lexicon.MEDIA_WORDS for w in lows):
         return None
     last = lows[-1]
     if last in lexicon.NON_ORG_TAILS:
         return None
+    for k, t in enumerate(part[:-1]):
+        if re.sub(r"[’']s?$", "", t.lower) in lexicon.NON_ORG_TAILS and part[k + 1].text in (
+            "for",
+            "of",
+            "in",
+            "on",
+        ):
+            return None  # "Asahara Prize for Materials Science", "Forum on ..."
     if any(w in STRONG_HEADS for w in lows):
         # A strong head somewhere; what follows the last head must be a short
         # place or proper word ("Imperial College London") or a company suffix.
@@ -441,8 +478,16 @@ def _initials(name):
 
 
 def _is_place(name):
+    """A place, or the government of one ("Daegu City", "City of Houston")."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w\-]*", name)]
-    return bool(words) and all(w in lexicon.PLACES or w in ("the", "of", "and") for w in words)
+    return (
+        bool(words)
+        and any(w in lexicon.PLACES for w in words)
+        and all(
+            w in lexicon.PLACES or w in lexicon.PLACE_GOVERNMENT_WORDS or w in ("the", "of", "and")
+            for w in words
+        )
+    )
 
 
 # ---------------------------------------------------------------- main entry
@@ -494,6 +539,16 @@ def _inside(spans, pos):
 
 
 def _candidates_from_part(text, part, mentions, persons):
+    if (
+        len(part) >= 4
+        and part[0].text in _COUNTRY_MARKERS
+        and part[1].lower in ("department", "office", "bureau")
+        and part[2].text == "of"
+    ):
+        # "U.S. Department of Energy": a national government body, not an internal unit.
+        start, end = _span(part)
+        mentions.append(OrgMention(text[start:end], start, end, "head"))
+        return
     part, reason = _trim(part)
     if not part:
         return
@@ -509,16 +564,20 @@ def _candidates_from_part(text, part, mentions, persons):
         return
     # "in <place>" belongs to a name only after a consulate or embassy.
     name, part = _cut_in(name, part, text)
+    name, part = _cut_of_country(name, part, text)
     start, end = _span(part)
     kind = _classify(part)
+    if _is_place(name):
+        return
     if kind is None and reason == "noun":
         return
     if kind and reason == "noun" and not any(_is_head(t, strong=True) for t in part):
         return
     defines, _ = _acronym_after(text, end)
     if kind == "head":
-        if _is_unit(part) and not defines:
-            return
+        national = part[0].text in _COUNTRY_MARKERS and len(part) > 2
+        if _is_unit(part) and not defines and not national:
+            return  # but "U.S. Department of Energy" is a government body
         if _is_internal_center(part, text, start) and not defines:
             return
         mentions.append(OrgMention(name, start, end, "head", defines=defines))
@@ -536,6 +595,11 @@ def _candidates_from_part(text, part, mentions, persons):
     lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
     if lows[-1] in lexicon.UNIT_HEADS or lows[-1] in lexicon.NON_ORG_TAILS:
         return
+    if any(
+        re.sub(r"[’']s?$", "", t.lower) in lexicon.NON_ORG_TAILS and part[k + 1].text in CONNECTORS
+        for k, t in enumerate(part[:-1])
+    ):
+        return  # "Asahara Prize for Materials Science"
     if all(w in lexicon.GENERIC_WORDS for w in lows):
         return
     if any(w in lexicon.MEDIA_WORDS for w in lows):
@@ -561,6 +625,12 @@ def _candidates_from_part(text, part, mentions, persons):
         ):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
+    if (
+        single == 1
+        and re.search(r"(?:ean|ian|ese|ish)$", name)
+        and re.match(r"\s+[a-z]", text[end : end + 3])
+    ):
+        return  # "European engineers": a nationality, not a partner
     if single <= 4 and not _looks_like_person(part):
         before = text[max(0, start - 60) : start]
         after = text[end : end + 60]
@@ -577,10 +647,32 @@ def _candidates_from_part(text, part, mentions, persons):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
 
 
+_COUNTRY_MARKERS = frozenset({"U.S.", "US", "U.K.", "UK"})
+
+
+def _cut_of_country(name, part, text):
+    """ "Incheon Haneul Hospital of South Korea": a city-named institution with its
+    country after it; the country is a description, not part of the name.
+    ("National University of Singapore" and "Catholic University of Korea" keep
+    theirs: one word before the head, and no city.)"""
+    of_at = max((i for i, t in enumerate(part) if t.text == "of"), default=None)
+    if of_at is None or of_at < 3 or not _is_head(part[of_at - 1]):
+        return name, part
+    tail = [t for t in part[of_at + 1 :] if t.text not in CONNECTORS]
+    if not tail or not all(t.lower in lexicon.PLACES for t in tail):
+        return name, part
+    before_head = [t for t in part[: of_at - 1] if t.text not in CONNECTORS]
+    if len(before_head) < 2 or before_head[0].lower not in lexicon.PLACES:
+        return name, part
+    part = part[:of_at]
+    start, end = _span(part)
+    return text[start:end], part
+
+
 def _cut_in(name, part, text):
     for i, t in enumerate(part):
         if t.text == "in" and i > 0:
-            heads = {p.lower for p in part[:i]}
+            heads = {p.lower.split("-")[0] for p in part[:i]}
             if heads & {"consulate", "embassy", "mission", "office", "branch", "campus"}:
                 return name, part
             part = part[:i]
@@ -654,10 +746,10 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
             continue  # "HBCU (Historically Black ...)": an expansion follows
         # A dateline ("HOUSTON -", "SEOUL, Korea --").
         line_start = text.rfind("\n", 0, t.start) + 1
-        if t.start - line_start <= 1 and re.match(
-            r"[\s,]*(?:[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 30]
+        if re.fullmatch(r"\s*(?:[A-Z][A-Z.\-]+\s+)*", text[line_start : t.start]) and re.match(
+            r"[\s,]*(?:(?:the\s+)?[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 40]
         ):
-            continue
+            continue  # "SAN DIEGO –", "LEIDEN, the Netherlands –"
         if core.isupper() and len(core) >= 4 and core.lower() in lexicon.PLACES:
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -755,7 +847,60 @@ def _merge(text, mentions):
     index.mentions = mentions
     index._starts = [m.start for m in mentions]
     _add_repeats(text, index)
+    _add_leading_short_forms(text, index)
     return index
+
+
+def _leading_short_form(name):
+    """ "Halvorsen" for "Halvorsen University", "Cedar Valley" for "Cedar Valley
+    University": the proper words before the head noun, as US releases shorten
+    a name on second reference. None when those words are places or generic."""
+    words = name.split()
+    head_at = next(
+        (i for i, w in enumerate(words) if re.sub(r"[’']s?$", "", w).lower() in lexicon.ORG_HEADS),
+        None,
+    )
+    if not head_at:
+        return None
+    lead = words[:head_at]
+    if not all(w[:1].isupper() and re.fullmatch(r"[\w\-.’']+", w) for w in lead):
+        return None
+    while len(lead) > 1 and lead[-1].lower() in lexicon.SHORT_FORM_DROPS:
+        lead = lead[:-1]  # "Marbury" for "Marbury State University"
+    lows = [w.lower().rstrip(".") for w in lead]
+    if all(
+        w in lexicon.PLACES or w in lexicon.GENERIC_WORDS or w in lexicon.STOP_CAPS for w in lows
+    ) or any(is_acronym(w) for w in lead):
+        return None
+    return " ".join(lead)
+
+
+def _add_leading_short_forms(text, index):
+    """Second references by the leading words alone ("Halvorsen's", "at Cedar
+    Valley") stand for the one listed name they begin; shared ones are left."""
+    owners = {}
+    for name in index.names:
+        short = _leading_short_form(name)
+        if short and _key(short) not in index.aliases:
+            owners.setdefault(short, []).append(name)
+    spans = SpanSet((m.start, m.end) for m in index.mentions)
+    extra = []
+    for short, names in owners.items():
+        if len(names) != 1:
+            continue
+        pattern = re.compile(r"(?<![\w’'\-])" + re.escape(short) + r"(?![\w\-])(?!\s+[A-Z])")
+        found = [m for m in pattern.finditer(text) if not spans.overlaps(m.start(), m.end())]
+        if not found:
+            continue
+        index.aliases.setdefault(_key(short), names[0])
+        for match in found:
+            spans.add(match.start(), match.end())
+            extra.append(
+                OrgMention(short, match.start(), match.end(), "repeat", canonical=names[0])
+            )
+    if extra:
+        index.mentions = sorted(index.mentions + extra, key=lambda m: m.start)
+        index._starts = [m.start for m in index.mentions]
 
 
 def _first_pos(mentions, name):
@@ -792,6 +937,8 @@ def _short_form_of(name, names):
         okey = _key(other)
         if okey == key or len(okey) <= len(key):
             continue
+        if okey.startswith(key + " for ") and key.split()[-1] in lexicon.ORG_HEADS and " " in key:
+            return other  # "Van Leeuwen Institute" for "Van Leeuwen Institute for Neuroscience"
         if okey.startswith(key + " ") or okey.startswith(key + ","):
             rest = okey[len(key) :].strip(" ,").split()
             if all(w.rstrip(".") in lexicon.COMPANY_SUFFIXES or w in lexicon.PLACES for w in rest):

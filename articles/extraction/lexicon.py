@@ -345,6 +345,25 @@ TITLE_WORDS = frozenset(
         "attorney",
         "engineer",
         "economist",
+        "consultant",
+        "clinician",
+        "cardiologist",
+        "oncologist",
+        "neurologist",
+        "radiologist",
+        "pathologist",
+        "pediatrician",
+        "paediatrician",
+        "geriatrician",
+        "psychiatrist",
+        "psychologist",
+        "epidemiologist",
+        "pharmacist",
+        "therapist",
+        "student",
+        "doctoral",
+        "postdoctoral",
+        "postdoc",
     ]
 )
 
@@ -407,6 +426,16 @@ TITLE_HEADS = frozenset(
         "adviser",
         "specialist",
         "editor",
+        "consultant",
+        "clinician",
+        "geriatrician",
+        "pediatrician",
+        "paediatrician",
+        "psychiatrist",
+        "psychologist",
+        "epidemiologist",
+        "student",
+        "postdoc",
     ]
 )
 
@@ -437,6 +466,7 @@ ORG_HEADS = frozenset(
         "embassy",
         "laboratory",
         "laboratories",
+        "labs",
         "corporation",
         "company",
         "inc",
@@ -737,12 +767,28 @@ GENERIC_WORDS = frozenset(
         "main",
         "new",
         "academic",
+        "food",
+        "drug",
+        "drugs",
     ]
 )
 
 # Acronyms that are not organisations.
 NON_ORG_ACRONYMS = frozenset(
     [
+        # Hospital units and tests, not organisations.
+        "ICU",
+        "NICU",
+        "PICU",
+        "CICU",
+        "CCU",
+        "ER",
+        "ED",
+        "MRI",
+        "CT",
+        "PET",
+        "ECG",
+        "EKG",
         "MOU",
         "MOUS",
         "MOA",
@@ -990,8 +1036,6 @@ STOP_CAPS = frozenset(
         "read",
         "see",
         "related",
-        "korea",
-        "korean",
         "english",
     ]
 )
@@ -1215,5 +1259,78 @@ AMBIGUOUS_TITLE_WORDS = frozenset(
         "member",
         "distinguished",
         "leaders",
+    }
+)
+
+# Academic ranks written before "Professor" ("Associate Professor X"): part of
+# the courtesy prefix, like "Professor" itself.
+PROFESSOR_RANKS = frozenset({"associate", "assistant", "adjunct", "visiting", "clinical", "full"})
+
+# Common nouns that stand for an institution already named ("the hospital’s
+# superintendent", "the institute’s director"), with the head words (a regular
+# expression) of the names they can stand for.
+GENERIC_ORG_NOUNS = {
+    "university": r"(?:university|universit\w+)",
+    "hospital": r"(?:hospital|medical\s+cent(?:er|re)|infirmary|clinic)",
+    "institute": r"(?:institute|institut\w*)",
+    "foundation": r"foundation",
+    "school": r"school",
+    "college": r"college",
+    "center": r"(?:center|centre)",
+    "centre": r"(?:center|centre)",
+    "agency": r"(?:agency|administration)",
+    "ministry": r"ministry",
+    "laboratory": r"(?:laboratory|laboratories|lab)",
+    "lab": r"(?:laboratory|laboratories|lab)",
+    "bank": r"bank",
+    "trust": r"trust",
+    "association": r"association",
+    "society": r"society",
+    "council": r"council",
+    "academy": r"academy",
+    "consortium": r"consortium",
+}
+
+# Words a second reference leaves out after the proper name: "Marbury" for
+# "Marbury State University", "Calder" for "Calder Regional Hospital".
+SHORT_FORM_DROPS = frozenset(
+    {
+        "state",
+        "national",
+        "technical",
+        "technological",
+        "metropolitan",
+        "regional",
+        "memorial",
+        "general",
+        "city",
+        "royal",
+        "catholic",
+        "christian",
+        "medical",
+        "community",
+        "county",
+        "international",
+    }
+)
+
+# With a place, the words of a local government's name ("Daegu City", "Gyeonggi
+# Province", "Seoul Metropolitan Government"): a government of a place, not listed.
+PLACE_GOVERNMENT_WORDS = frozenset(
+    {
+        "city",
+        "province",
+        "provincial",
+        "county",
+        "metropolitan",
+        "government",
+        "municipality",
+        "municipal",
+        "prefecture",
+        "prefectural",
+        "state",
+        "district",
+        "council",
+        "office",
     }
 )

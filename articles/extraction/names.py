@@ -8,6 +8,7 @@ order ("Choi Jae-young") and initials ("Harold M. Maurer").
 """
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -118,12 +119,17 @@ def parse_speaker(chunk, *, index=None, pos=0):
             and low[0] in ("the", "its", "our", "their")
             and low[-1] in lexicon.TITLE_HEADS
             and len(low) <= 5
+            and not any(_name_piece(later) for later in pieces[i + 1 :])
         ):
             title = " ".join(words[1:])
             person = Person("title", title=_title_after_possessive(title), start=pos)
             inst = _possessive_institution(words[1:])
             if inst:
-                person.institution = inst
+                person.institution = (
+                    generic_org_reference(inst, index, pos)
+                    if inst.lower() in lexicon.GENERIC_ORG_NOUNS
+                    else inst
+                )
             return person
         parsed = _name_piece(piece)
         of_inst = None
@@ -154,6 +160,10 @@ def parse_speaker(chunk, *, index=None, pos=0):
                 break
         for after in pieces[i + 1 :]:
             if re.match(r"^(?:who|which|whose|where|when|said|says|and)\b", after, re.I):
+                # "who directs the dementia program at X": where the person works.
+                works = _WORKS_AT_RE.match(after)
+                if works and person.institution is None:
+                    person.institution = _org_prefix(works.group("org"), index)
                 break
             if _is_title_phrase(after):
                 if person.title is None or person.institution is None:
@@ -174,6 +184,12 @@ def parse_speaker(chunk, *, index=None, pos=0):
             )
             return person
     return None
+
+
+_WORKS_AT_RE = re.compile(
+    r"^who\s+(?:leads|directs|heads|runs|chairs|oversees|manages|works|teaches|serves)\b"
+    r"[^,;]*?\bat\s+(?:the\s+)?(?P<org>[A-Z].*)$"
+)
 
 
 def _title_after_possessive(title):
@@ -200,7 +216,8 @@ def _name_piece(piece):
     j = len(tokens)
     while j > 0:
         t = tokens[j - 1]
-        if is_name_word(t) and not t.is_possessive:
+        # A possessive only at the very end: "Professor Lee Hyun-jung's (team)".
+        if is_name_word(t) and (not t.is_possessive or j == len(tokens)):
             j -= 1
             continue
         if (
@@ -238,16 +255,18 @@ def _name_piece(piece):
             name_tokens = name_tokens[:4]
         else:
             return None
-    # Prefixes right before the name are dropped.
+    # Prefixes right before the name are dropped, with the rank of a
+    # professorship ("Associate Professor Rajesh Pillai").
     while before and before[-1].lower in lexicon.NAME_PREFIXES:
         prefix = before.pop()
-        if prefix.lower in ("professor", "prof") and not before:
-            pass
+        if prefix.lower in ("professor", "prof"):
+            while before and before[-1].lower in lexicon.PROFESSOR_RANKS:
+                before.pop()
     inst = None
     title_tokens = before
     # "Moderna's Chief Medical Officer": the possessive is the institution.
     for k, t in enumerate(before):
-        if t.is_possessive and k < len(before) - 1:
+        if t.is_possessive and k < len(before) - 1 and before[k + 1].lower not in lexicon.ORG_HEADS:
             inst = piece[before[0].start : t.start + len(t.bare)]
             inst = re.sub(r"^(?:the|The)\s+", "", inst)
             title_tokens = before[k + 1 :]
@@ -312,9 +331,11 @@ def _clean_name_word(word):
 
 
 def _is_title_phrase(piece):
-    words = re.findall(r"[A-Za-z][\w\-]*", piece)
-    if not words:
+    raw = re.findall(r"[A-Za-z][\w\-]*(?:[’']s?(?![A-Za-z]))?", piece)
+    if not raw:
         return False
+    words = [re.sub(r"[’']s?$", "", w) for w in raw]
+    possessive = [w != r for w, r in zip(words, raw, strict=True)]
     lows = [w.lower() for w in words]
     i = 0
     while i < len(lows) and lows[i] in (
@@ -333,16 +354,31 @@ def _is_title_phrase(piece):
         i += 1
     if i < len(lows) and lows[i] in lexicon.TITLE_WORDS:
         return True
-    # "NTU President", "UNMC's associate dean": an institution, then a title.
-    for k in range(i, min(len(lows), i + 6)):
+    # "NTU President", "UNMC's associate dean", "Brightline's chief scientific
+    # officer", "the hospital's nursing director": an institution, then a title.
+    for k in range(i, min(len(lows), i + 7)):
         if lows[k] in lexicon.TITLE_HEADS:
+            owner = next((j for j in range(i, k) if possessive[j]), None)
+            if owner is not None:
+                named = all(
+                    w[:1].isupper() or w.lower() in ("of", "and", "the")
+                    for w in words[i : owner + 1]
+                ) or (owner == i and lows[owner] in lexicon.GENERIC_ORG_NOUNS)
+                return named and k - owner <= 4
             lead = words[i:k]
-            return all(w[:1].isupper() or w.lower() in ("of", "and", "the") for w in lead)
+            if 0 < len(lead) <= 2 and all(w.islower() for w in lead):
+                return True  # "research director", "managing director"
+            return all(
+                w[:1].isupper()
+                or w.lower() in ("of", "and", "the")
+                or w.lower() in lexicon.TITLE_WORDS
+                for w in lead
+            )
     return False
 
 
 def _apply_title_phrase(person, phrase, index, *, keep_title=False):
-    title, inst, weak_inst, weak_title = split_title(phrase, index)
+    title, inst, weak_inst, weak_title = split_title(phrase, index, pos=person.start)
     if not keep_title:
         person.title = title
     if inst and person.institution is None:
@@ -367,15 +403,29 @@ def _org_piece(piece, index):
     return None
 
 
-def split_title(phrase, index=None):
+def split_title(phrase, index=None, *, pos=None):
     """Split "dean of Yonsei University College of Medicine" into title and institution.
 
     Returns (title, institution, weak_institution, weak_title). A generic unit
     ("Director of the Medical Center") stays in the title; it is offered as a weak
-    institution in case the article names no other.
+    institution in case the article names no other. "the hospital's
+    superintendent" gives the hospital the article named last before ``pos``.
     """
     phrase = strip_positions(phrase).strip(" ,.;")
+    owner = None
+    if re.match(r"^(?:its|their)\s", phrase) and index is not None and pos is not None:
+        owner = index.last_before(pos)  # "its new director": the body just named
     phrase = re.sub(r"^(?:the|The|a|an|its|our|their|former|then)\s+", "", phrase)
+    phrase = re.sub(r"^(?:new|next)\s+(?=\w)", "", phrase)
+    if owner is not None and not re.search(r"\s(?:of|at)\s", phrase):
+        return phrase or None, owner, None, None
+    # "director since 2011": the time belongs to the sentence, not the title.
+    phrase = re.sub(r"\s+(?:since|from|until)\s+(?:\d{4}|[A-Z][a-z]+\s+\d{4})\b.*$", "", phrase)
+    generic = re.match(r"^([a-z]+)[’']s\s+(.+)$", phrase)
+    if generic and generic.group(1) in lexicon.GENERIC_ORG_NOUNS:
+        referent = generic_org_reference(generic.group(1), index, pos)
+        title, _, _, _ = split_title(generic.group(2), index, pos=pos)
+        return title, referent, None, None
     # "NTU President": institution first.
     words = phrase.split()
     lead = []
@@ -419,6 +469,15 @@ def split_title(phrase, index=None):
     return phrase or None, pre_inst, None, None
 
 
+def generic_org_reference(noun, index, pos):
+    """The institution "the hospital" or "the institute's" refers to: the
+    latest one named before ``pos`` whose name has that head."""
+    if index is None or pos is None:
+        return None
+    head = lexicon.GENERIC_ORG_NOUNS.get(noun.lower())
+    return index.last_before(pos, head=head) if head else None
+
+
 def phrase_until(phrase, end):
     return phrase[:end].strip()
 
@@ -433,6 +492,22 @@ def _is_generic_unit(org):
 
 def _org_prefix(rest, index):
     """The organisation name at the start of rest, as written, if there is one."""
+    found = _org_prefix_by_shape(rest, index)
+    if index is not None:
+        # The longest name the article lists that starts here, whatever its shape
+        # ("Red River University of Medicine and Pharmacy", "Kaleva Children's Hospital").
+        head = _key_form(rest[:200])
+        best = None
+        for alias in index.aliases:
+            fits = head.startswith(alias) and not head[len(alias) : len(alias) + 1].isalnum()
+            if fits and (best is None or len(alias) > len(best)):
+                best = alias
+        if best is not None and len(best) >= 2 and len(best) > len(found or ""):
+            return rest[: len(best)]
+    return found
+
+
+def _org_prefix_by_shape(rest, index):
     tokens = tokenize(rest, 0, min(len(rest), 200))
     out = []
     for i, t in enumerate(tokens):
@@ -485,6 +560,11 @@ def _org_prefix(rest, index):
     return None
 
 
+def _key_form(value):
+    """The form of ``InstitutionIndex.aliases`` keys, keeping every offset."""
+    return value.replace("’", "'").lower()
+
+
 def _is_head_word(token):
     return token.lower in lexicon.ORG_HEADS
 
@@ -500,7 +580,14 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
     Returns a list of Person (kind "name" or "surname") sorted by position.
     """
     mentions = []
-    skip_spans = SpanSet(skip_spans)
+    # Words inside an organisation's name are never a person ("... Institute
+    # for Ageing Research, said").
+    org_spans = [
+        (m.start, m.end)
+        for m in (index.mentions if index is not None else [])
+        if m.evidence in ("head", "context")
+    ]
+    skip_spans = SpanSet(list(skip_spans) + org_spans)
     tokens = tokenize(text)
     n = len(tokens)
     i = 0
@@ -528,6 +615,8 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
         cue = _mention_cue(text, tokens, i, j)
         if cue and 1 <= len(name_tokens) <= 4:
             chunk_start = cue[0]
+            if len(name_tokens) >= 2:
+                chunk_start = _title_before(text, chunk_start)
             chunk_end = _appositive_end(text, name_tokens[-1].end)
             of_match = re.match(
                 r"\s+(?:of|at|from)\s+(?:the\s+)?(?=[A-Z])", text[chunk_end : chunk_end + 12]
@@ -544,9 +633,68 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                 and person.name
                 and person.name.split()[-1] == _clean_name_word(name_tokens[-1].text)
             ):
+                if person.kind == "name" and person.title is None:
+                    _apply_appointment(
+                        text, person, name_tokens[0].start, name_tokens[-1].end, index
+                    )
                 mentions.append(person)
         i = max(j, i + 1)
     return mentions
+
+
+_APPOINTED = (
+    r"(?:appointed|named|elected|selected|chosen|inaugurated|installed|confirmed|"
+    r"(?:took|taken|has\s+taken|assumed|has\s+assumed)\s+office)"
+)
+_APPOINTED_SUBJECT_RE = re.compile(
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][^,.;]{0,80}?)?\s+(?:(?:has|have|had|was|were|is|will\s+be)\s+)?"
+    rf"(?:been\s+)?{_APPOINTED}\s+(?:as\s+)?(?P<t>(?:the|its|their)\s+[^,.;]{{2,120}}?)"
+    r"(?=[,.;]|\s+(?:effective|from|on|starting|succeeding|after|for\s+a)\b|$)"
+)
+_APPOINTED_OBJECT_RE = re.compile(rf"\b{_APPOINTED}\s+(?:(?:Professor|Prof\.|Dr\.?|Dr)\s+)?$")
+_AS_TITLE_RE = re.compile(
+    r"\s+as\s+(?P<t>(?:the\s+|its\s+|their\s+)?[^,.;]{2,120}?)"
+    r"(?=[,.;]|\s+(?:effective|from|on|starting|succeeding|after|for\s+a)\b|$)"
+)
+
+
+def _apply_appointment(text, person, start, end, index):
+    """The office a person is appointed to, when the article gives no other title:
+    "X has taken office as the 14th president of Y", "appointed X as its next director"."""
+    match = _APPOINTED_SUBJECT_RE.match(text, end, min(len(text), end + 260))
+    if match is None and _APPOINTED_OBJECT_RE.search(text[max(0, start - 40) : start]):
+        match = _AS_TITLE_RE.match(text, end, min(len(text), end + 200))
+    if match is None:
+        return
+    phrase = re.sub(r"^(the\s+)?\d+(?:st|nd|rd|th)\s+", r"\1", match.group("t"))
+    title, inst, _weak, _weak_title = split_title(phrase, index, pos=start)
+    if title and any(w.lower() in lexicon.TITLE_WORDS for w in title.split()):
+        person.title = title
+        if person.institution is None and inst:
+            person.institution = inst
+
+
+def _title_before(text, start):
+    """Where a title phrase set off by a comma before a name begins ("The
+    foundation's chair, Emiko Sato", "led by its new director, Professor X");
+    ``start`` when there is none."""
+    window_start = max(0, start - 140)
+    window = text[window_start:start]
+    comma = re.search(r",\s*$", window)
+    if not comma:
+        return start
+    before = window[: comma.start()]
+    cut = max(before.rfind(c) for c in '.;:!?\n“”"(),')
+    if cut >= 0 and before[cut] == "." and re.search(r"\b(?:St|Dr|Prof|Mr|Ms|Mrs)$", before[:cut]):
+        cut = max(before.rfind(c, 0, cut) for c in ';:!?\n“”"(),')
+    words = list(re.finditer(r"\S+", before[cut + 1 :]))
+    found = None
+    for n in range(1, min(8, len(words)) + 1):
+        first = words[-n]
+        phrase = before[cut + 1 + first.start() :]
+        if _is_title_phrase(phrase):
+            found = window_start + cut + 1 + first.start()
+    return found if found is not None else start
 
 
 def _mention_cue(text, tokens, i, j):
@@ -579,9 +727,15 @@ def _mention_cue(text, tokens, i, j):
             for x in range(k, i)
         ):
             return (tokens[m].start,)
-    if j - i < 2:
-        return None
     after = text[tokens[j - 1].end : tokens[j - 1].end + 60]
+    if j - i < 2:
+        # A surname alone is a mention when it speaks ("Vogel said", "Zhou
+        # told reporters"); it stands for the full name given elsewhere.
+        if re.match(rf"\s+(?:also\s+|then\s+|later\s+)?(?:{_SAID})\b", after) and not re.match(
+            r"[’']s\b", text[first.end - 2 : first.end]
+        ):
+            return (first.start,)
+        return None
     if re.match(
         r",\s*(?:(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|M\.D|MPH)[,.]?\s*)*(?:the\s+|a\s+|an\s+)?(?:[A-Z]{2,}\s+|[A-Z][a-z]+\s+(?:of\s+)?)?[A-Za-z\-]+",
         after,
@@ -596,6 +750,20 @@ def _mention_cue(text, tokens, i, j):
         ):
             return (first.start,)
     if re.match(rf"\s*,?\s+(?:also\s+)?(?:{_SAID})\b", after):
+        return (first.start,)
+    # "According to Lin Mei-hua, ...": the source of reported speech.
+    if re.search(
+        r"(?i:\baccording\s+to)\s+(?:[A-Z][a-z]*\.?\s+)?$",
+        text[max(0, first.start - 30) : first.start],
+    ):
+        return (first.start,)
+    # "Jamal Whitaker, a doctoral student at X and a co-author, says ...":
+    # the subject of a speech verb after an appositive.
+    appositive = re.match(
+        r",[^,.;:“”\"]{2,120},\s+(?:also\s+)?(\w+)",
+        text[tokens[j - 1].end : tokens[j - 1].end + 140],
+    )
+    if appositive and appositive.group(1).lower() in lexicon.SPEECH_VERBS:
         return (first.start,)
     if re.match(r"\s*\((?:left|right|center|centre|second|third)", after, re.I):
         return (first.start,)
@@ -612,7 +780,23 @@ def _mention_cue(text, tokens, i, j):
         and not any(t.lower in lexicon.PLACES for t in tokens[i:j])
     ):
         return (first.start,)
+    # Two people as the subject: "Pia Lindqvist and Arjun Mehta lead the project".
+    if 2 <= j - i <= 3 and not any(t.lower in lexicon.PLACES for t in tokens[i:j]):
+        pair = r"(?:[A-Z][\w’'\-]*\s+){2,3}"
+        if (sentence_start and re.match(rf"\s+and\s+{pair}{_PLURAL_VERB}", after)) or (
+            re.search(
+                rf"(?:^|[.!?]\s+|\n){pair}and\s+$", text[max(0, first.start - 60) : first.start]
+            )
+            and re.match(rf"\s+{_PLURAL_VERB}", after)
+        ):
+            return (first.start,)
     return None
+
+
+_PLURAL_VERB = (
+    r"(?:lead|led|co-lead|co-led|run|ran|head|headed|direct|directed|founded|have|had|are|were|"
+    r"will|spoke|met|signed|[a-z]+ed)\b"
+)
 
 
 def _appositive_end(text, pos):
@@ -668,7 +852,8 @@ class People:
             if m.kind == "surname":
                 resolved = self.resolve_surname(m.name, m.start)
                 if resolved:
-                    return resolved
+                    # The full name, placed where the surname was written.
+                    return dataclasses.replace(resolved, start=m.start)
             i -= 1
         return None
 

@@ -98,6 +98,7 @@ class Quote:
     partial: bool = False
     _ref: Person | None = field(default=None, repr=False)
     _paragraph: int = field(default=0, repr=False)
+    _bare: bool = field(default=False, repr=False)  # the attribution gave no title or institution
 
 
 def _mark_role(text, pos, lo, hi):
@@ -240,13 +241,20 @@ def extract_quotes(text, paragraphs, *, people, index):
         by_para.setdefault(s.paragraph, []).append(s)
     quotes = []
     para_of = {p.index: p for p in paragraphs}
+    # British style: when every quoted sentence is in single marks, single
+    # marks are the article's quotation marks, not only a rare variant.
+    single_style = any(s.single and _is_sentence_span(text, s) for s in spans) and not any(
+        not s.single and _is_sentence_span(text, s) for s in spans
+    )
     for pidx in sorted(by_para):
         p = para_of[pidx]
         pspans = by_para[pidx]
         skip = [(s.open, (s.close if s.close is not None else p.end) + 1) for s in pspans]
         bounds = sentence_bounds(text, p.start, p.end, skip=skip)
         for k, s in enumerate(pspans):
-            q = _analyse_span(text, p, s, k, pspans, bounds, people=people, index=index)
+            q = _analyse_span(
+                text, p, s, k, pspans, bounds, people=people, index=index, single_style=single_style
+            )
             if q is not None:
                 quotes.append(q)
     _inherit(quotes, people, text)
@@ -259,6 +267,11 @@ def extract_quotes(text, paragraphs, *, people, index):
         if not q.speaker:
             continue
         title, inst = known.get(q.speaker, (None, None))
+        if q._bare and (title or inst):
+            # "Ellison said" after "Northfield's vice dean ..., Ellison, said":
+            # the details written at the earlier attribution, not a later mention.
+            q.title, q.institution = title, inst
+            continue
         if q.title is None and title:
             q.title = title
         if q.institution is None and inst and (q.title == title or title is None):
@@ -285,7 +298,13 @@ def _sentence_end(bounds, pos, default):
     return default
 
 
-def _analyse_span(text, p, s, k, pspans, bounds, *, people, index):
+def _is_sentence_span(text, span):
+    """A span that reads as a spoken sentence: several words ending in punctuation."""
+    content = " ".join(text[a:b] for a, b in span.lines).strip()
+    return len(content.split()) >= 4 and bool(re.search(r"[.!?,]$", content))
+
+
+def _analyse_span(text, p, s, k, pspans, bounds, *, people, index, single_style=False):
     content = _span_text(text, s)
     if not content or not re.search(r"[A-Za-z0-9\uac00-\ud7a3]", content):
         return None
@@ -336,6 +355,14 @@ def _analyse_span(text, p, s, k, pspans, bounds, *, people, index):
             if match and len(match.group("who").split()) <= 12:
                 who = parse_speaker(match.group("who"), index=index, pos=prefix_start)
                 how = "colon"
+            elif match and re.search(r"[.!?…]$", content) and len(content.split()) >= 4:
+                # "Professor X, head of Y, put it simply: "..."": the subject of
+                # the clause the colon ends introduces the quotation.
+                who = _subject(match.group("who"), index, prefix_start)
+                if who is not None and who.kind in ("name", "surname", "pronoun"):
+                    how = "colon"
+                else:
+                    who = None
     if who is None and stripped and not stripped.endswith((",", ":")):
         # "X said the step was "long overdue"": a partial quotation.
         match = _BEFORE_VERB.search(stripped)
@@ -344,7 +371,7 @@ def _analyse_span(text, p, s, k, pspans, bounds, *, people, index):
     is_partial = bool(stripped) and not (
         stripped[-1:] in ",:" and how in ("before", "according", "colon")
     )
-    if s.single and who is None:
+    if s.single and who is None and not single_style:
         return None
     if is_partial and how != "after":
         if _is_designation(content, sentence_prefix, suffix):
@@ -360,7 +387,12 @@ def _analyse_span(text, p, s, k, pspans, bounds, *, people, index):
         else:
             quote.partial = True
             if who is None:
-                who = _subject(clause[: verb.start()], index, sent_start)
+                # The speaker is the subject of the sentence's first reporting
+                # verb that has one: 'X said the centre reflected ... "..."'.
+                for earlier in _reporting_verbs(clause):
+                    who = _subject(clause[: earlier.start()], index, sent_start)
+                    if who is not None:
+                        break
                 how = "partial"
     elif is_partial and how == "after":
         if _is_designation(content, sentence_prefix, suffix):
@@ -391,6 +423,10 @@ def _is_designation(content, prefix, suffix):
         if caps / len(significant) >= 0.6:
             return True
     return len(words) == 1 and words[0][:1].isupper()
+
+
+def _reporting_verbs(clause):
+    return list(re.finditer(rf"\b(?:{_REPORTING}|according\s+to)\b", clause, re.IGNORECASE))
 
 
 def _last_reporting_verb(clause):
@@ -489,6 +525,7 @@ def _fill_details(q, people, index):
         q.title = ref_title
         q.institution = ref_inst
         return
+    q._bare = ref_title is None and ref_inst is None and (ref.kind != "name" or ref is not full)
     name = full.name
     if ref.kind == "name" and ref.name:
         name = ref.name

@@ -136,7 +136,10 @@ def classify_paragraphs(paragraphs, *, title=None):
             continue
         if _CONTACT_RE.match(t) or (_EMAIL_PHONE_RE.search(t) and len(t) < 200):
             p.kind = "boilerplate"
-            if re.match(r"^media|^press|^contacts?\b", t, re.IGNORECASE):
+            # Everything after a contact block or a "Related articles" list is page furniture.
+            if re.match(
+                r"^media|^press|^contacts?\b|^related\s+(?:articles|stories)", t, re.IGNORECASE
+            ):
                 in_boilerplate = True
             continue
         if _ABOUT_RE.match(t) and len(t.split()) <= 10:
