@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -22,6 +23,7 @@ from articles.models import (
     Section,
     tags_merge,
 )
+from institutions.models import Institution, Position, positions_prefetch
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import OptimisticLockAdminMixin
@@ -102,20 +104,41 @@ class PreviewLinkInline(SaneDatesAdminMixin, admin.TabularInline):
         return _("valid")
 
 
+class PublicStateFilter(admin.SimpleListFilter):
+    """Where a story stands for readers, which the status alone does not say."""
+
+    title = _("public state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [(state, label) for state, label in workflow.PUBLIC_STATES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in workflow.PUBLIC_STATES:
+            return workflow.articles_in_state(queryset, self.value())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(NewsroomVersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
         "section",
-        "status",
+        "public_state",
         "published_local",
         "embargo_local",
         "is_published",
         "updated_at",
         "updated_by",
     ]
-    list_filter = ["status", "section", "published_at", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        PublicStateFilter,
+        "status",
+        "section",
+        "published_at",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["section", "updated_by"]
     search_fields = ["headline", "standfirst", "body", "slug"]
     date_hierarchy = "published_at"
@@ -263,6 +286,10 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 _("The sizes readers get are still being made; pages show no image until then."),
             ),
         )
+
+    @admin.display(description=_("state"), ordering="status")
+    def public_state(self, obj):
+        return workflow.PUBLIC_STATES[workflow.article_state(obj)]
 
     @admin.display(description=_("publication time"), ordering="published_at")
     def published_local(self, obj):
@@ -448,6 +475,83 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 gettext("Not submitted (not your draft, or not a draft): %s") % "; ".join(skipped),
                 messages.WARNING,
             )
+
+
+class QuoteInstitutionFilter(admin.SimpleListFilter):
+    """Quotes by people who have held a position at an institution or any unit beneath it."""
+
+    title = _("speaker's institution (units included)")
+    parameter_name = "institution"
+
+    def lookups(self, request, model_admin):
+        return [
+            (institution.pk, institution.label)
+            for institution in Institution.objects.filter(positions__isnull=False)
+            .select_related("parent")
+            .distinct()
+            .order_by("name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not (value or "").isdigit():
+            return queryset
+        family = Institution.objects.family_ids_sql(int(value))
+        speakers = Position.objects.filter(institution_id__in=family).values("person_id")
+        return queryset.filter(person_id__in=speakers)
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    """Every quote on record, to find who said what and where; edited within its story."""
+
+    list_display = ["quoted_words", "person", "title_printed", "story", "story_date"]
+    list_filter = [
+        QuoteInstitutionFilter,
+        ("person", admin.RelatedOnlyFieldListFilter),
+        ("article__section", admin.RelatedOnlyFieldListFilter),
+        ("article__published_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["text", "person__name", "person__korean_name", "article__headline"]
+    list_select_related = ["person", "article__section"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(positions_prefetch("person__positions"))
+            .order_by("-article__published_at", "-article_id", "order")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("quoted words"))
+    def quoted_words(self, quote):
+        return Truncator(quote.text).chars(140)
+
+    @admin.display(description=_("title printed"))
+    def title_printed(self, quote):
+        return quote.printed_title or "—"
+
+    @admin.display(description=_("story"), ordering="article__headline")
+    def story(self, quote):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_change", args=[quote.article_id]),
+            quote.article.headline,
+        )
+
+    @admin.display(description=_("story date"), ordering="article__published_at")
+    def story_date(self, quote):
+        return newsroom_time_display(quote.article.published_at)
 
 
 @admin.register(ArticleStatusChange)

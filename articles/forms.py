@@ -11,6 +11,7 @@ from articles import previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import LockedModelForm
+from newsroom.text import slug_from
 from newsroom.validation import refuse_unless_confirmed
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -55,9 +56,20 @@ class ArticleAdminForm(LockedModelForm):
         model = Article
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Left empty (the browser's slug maker writes nothing for Korean),
+            # it is made from the headline on the server.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Part of the web address. Leave empty to make it from the headline "
+                "(Korean is romanised). Changing it later keeps old links working."
+            )
+
     def clean_slug(self):
         """A slug taken by another story is refused with a link to that story."""
-        slug = self.cleaned_data.get("slug")
+        slug = self.cleaned_data.get("slug") or self._slug_from_headline()
         holder = Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
         if holder is not None:
             raise forms.ValidationError(
@@ -71,6 +83,19 @@ class ArticleAdminForm(LockedModelForm):
                 ),
                 code="slug_taken",
             )
+        return slug
+
+    def _slug_from_headline(self):
+        """A free slug from the headline: "-2", "-3"... when the plain one is taken."""
+        base = slug_from(self.data.get(self.add_prefix("headline"), ""), max_length=190)
+        taken = set(
+            Article.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
         return slug
 
     def clean_tags(self):

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, ArticleStatus, ArticleStatusChange, ArticleURL
 from newsroom import revisions
@@ -110,6 +111,43 @@ def article_restore_keeps(*, article, user, restore_publication_state=False):
     if not user_can_publish(user):
         return None
     return ()
+
+
+# Where a story stands for readers: the admin list shows and filters by it.
+PUBLIC_STATES = {
+    "draft": gettext_lazy("Draft"),
+    "review": gettext_lazy("In review"),
+    "scheduled": gettext_lazy("Scheduled"),
+    "embargoed": gettext_lazy("Embargoed"),
+    "live": gettext_lazy("Live"),
+}
+
+
+def article_state(article, *, now=None):
+    """One of PUBLIC_STATES for ``article``, from the same rule as ``published()``."""
+    now = now or timezone.now()
+    if article.status == ArticleStatus.DRAFT:
+        return "draft"
+    if article.status == ArticleStatus.REVIEW:
+        return "review"
+    if article.is_published(now=now):
+        return "live"
+    if article.embargo_until is not None and article.embargo_until > now:
+        return "embargoed"
+    return "scheduled"
+
+
+def articles_in_state(queryset, state, *, now=None):
+    """The stories of ``queryset`` in one of PUBLIC_STATES."""
+    now = now or timezone.now()
+    published = queryset.filter(status=ArticleStatus.PUBLISHED)
+    if state == "live":
+        return queryset.published(now=now)
+    if state == "embargoed":
+        return published.filter(embargo_until__gt=now)
+    if state == "scheduled":
+        return published.filter(published_at__gt=now).exclude(embargo_until__gt=now)
+    return queryset.filter(status=state)
 
 
 def review_queue():

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.models import Quote
+from articles.models import Article, Quote
 from articles.views import ArticleViewMixin
 from institutions.models import (
     Agreement,
@@ -13,6 +13,9 @@ from institutions.models import (
     Position,
     positions_prefetch,
 )
+
+# The newest few; each person's page lists all of theirs.
+QUOTES_ON_INSTITUTION_PAGE = 10
 
 
 def _parties():
@@ -84,8 +87,18 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
             .select_related("person", "institution__parent")
             .order_by("person__name", "title")
         )
+        speakers = Position.objects.filter(institution_id__in=family).values("person_id")
+        quotes = (
+            Quote.objects.filter(
+                person_id__in=speakers, article__in=Article.objects.published().values("pk")
+            )
+            .select_related("person", "article")
+            .prefetch_related(positions_prefetch("person__positions"))
+            .order_by("-article__published_at", "-article_id", "order")[:QUOTES_ON_INSTITUTION_PAGE]
+        )
         return super().get_context_data(
             institution=institution,
+            quotes=quotes,
             children=[unit for unit in family.values() if unit.parent_id == institution.pk],
             positions=positions,
             agreements=agreement_timeline(institution, set(family)),

@@ -1,0 +1,107 @@
+"""Text helpers the apps share: slugs that work for Korean headlines too."""
+
+from django.utils.text import slugify
+
+# Revised Romanization of Korean, letter by letter: a Hangul syllable is
+# 0xAC00 + (initial * 21 + medial) * 28 + final. Sound changes across
+# syllables are left out; an address needs to be readable and stable, not a
+# phonetic transcription.
+_INITIALS = [
+    "g",
+    "kk",
+    "n",
+    "d",
+    "tt",
+    "r",
+    "m",
+    "b",
+    "pp",
+    "s",
+    "ss",
+    "-",
+    "j",
+    "jj",
+    "ch",
+    "k",
+    "t",
+    "p",
+    "h",
+]
+_MEDIALS = [
+    "a",
+    "ae",
+    "ya",
+    "yae",
+    "eo",
+    "e",
+    "yeo",
+    "ye",
+    "o",
+    "wa",
+    "wae",
+    "oe",
+    "yo",
+    "u",
+    "wo",
+    "we",
+    "wi",
+    "yu",
+    "eu",
+    "ui",
+    "i",
+]
+_FINALS = [
+    "",
+    *[
+        "k",
+        "k",
+        "k",
+        "n",
+        "n",
+        "n",
+        "t",
+        "l",
+        "k",
+        "m",
+        "l",
+        "l",
+        "l",
+        "p",
+        "l",
+        "m",
+        "p",
+        "p",
+        "t",
+        "t",
+        "ng",
+        "t",
+        "t",
+        "k",
+        "t",
+        "p",
+        "t",
+    ],
+]
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def romanize_hangul(text):
+    """``text`` with each Hangul syllable written in Latin letters, e.g. 연세 -> yeonse."""
+    out = []
+    for character in text:
+        code = ord(character)
+        if _HANGUL_FIRST <= code <= _HANGUL_LAST:
+            index = code - _HANGUL_FIRST
+            initial, rest = divmod(index, 21 * 28)
+            medial, final = divmod(rest, 28)
+            onset = _INITIALS[initial].replace("-", "")
+            out.append(onset + _MEDIALS[medial] + _FINALS[final])
+        else:
+            out.append(character)
+    return "".join(out)
+
+
+def slug_from(text, *, max_length=200, fallback="story"):
+    """An ASCII slug for ``text``: Hangul romanised, other letters as slugify keeps them."""
+    slug = slugify(romanize_hangul(text or ""))[:max_length].strip("-")
+    return slug or fallback

@@ -1,0 +1,16 @@
+"""A refusal is a page that says what the role may do, never a bare 403."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_writer_adding_a_person_is_told_what_writers_may_do(writer_client):
+    response = writer_client.get(reverse("admin:institutions_person_add"))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your role does not allow this" in page
+    assert "You are signed in as Writer." in page
+    assert "ask an editor to add it" in page
