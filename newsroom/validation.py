@@ -84,8 +84,6 @@ class WarningsAdminMixin:
             errors.append(inline.formset.non_form_errors())
             for form in inline.formset.forms:
                 errors.extend(form.errors.values())
-        context["warnings_pending"] = request.method == "POST" and has_unconfirmed_warnings(
-            *errors
-        )
+        context["warnings_pending"] = request.method == "POST" and has_unconfirmed_warnings(*errors)
         context["warnings_field"] = WARNINGS_CONFIRMED
         return super().render_change_form(request, context, add, change, form_url, obj)
