@@ -44,6 +44,8 @@ from institutions.models import (
 )
 
 ADD_PERMISSION = "articles.add_article"
+# Paragraph kinds ticked for the draft and shown as its body; the rest are kept apart.
+BODY_KINDS = ("body", "subheading")
 
 
 class ImportForm(forms.Form):
@@ -135,7 +137,7 @@ class ReviewForm(forms.Form):
             add(
                 f"b{n}-use",
                 forms.BooleanField(
-                    label=_("Use"), required=False, initial=paragraph.kind in ("body", "subheading")
+                    label=_("Use"), required=False, initial=paragraph.kind in BODY_KINDS
                 ),
             )
             add(
@@ -190,34 +192,44 @@ class ReviewForm(forms.Form):
 
     # Field groups --------------------------------------------------------
 
-    def _institution_fields(self, institution, refs):
+    def _record_fields(self, proposed, stored_choices, *, may_add, use, name_size):
+        """Use, Name and Record: the fields a proposed institution and a proposed
+        person share. Record offers a new record or one of ``stored_choices``."""
         add = self.fields.__setitem__
-        key = institution.key
+        key = proposed.key
         records = [
-            _choice_new(
-                _("Create new: %(name)s") % {"name": institution.name}, self.may_add_institution
-            )
+            _choice_new(_("Create new: %(name)s") % {"name": proposed.name}, may_add),
+            *stored_choices,
         ]
-        for stored in institution.matches:
-            parent = f" — {_('part of')} {stored.parent.name}" if stored.parent_id else ""
-            records.append((f"e:{stored.pk}", f"{stored.name} ({stored.label}){parent}"))
-        initial_record = f"e:{institution.match.pk}" if institution.match else "new"
-        use = institution.match is not None or (
-            (institution.listed or institution.parent_only) and self.may_add_institution
-        )
         add(f"{key}-use", forms.BooleanField(label=_("Use"), required=False, initial=use))
         add(
             f"{key}-name",
             forms.CharField(
                 label=_("Name"),
                 max_length=200,
-                initial=institution.name,
-                widget=forms.TextInput(attrs={"size": 70}),
+                initial=proposed.name,
+                widget=forms.TextInput(attrs={"size": name_size}),
             ),
         )
         add(
             f"{key}-record",
-            forms.ChoiceField(label=_("Record"), choices=records, initial=initial_record),
+            forms.ChoiceField(
+                label=_("Record"),
+                choices=records,
+                initial=f"e:{proposed.match.pk}" if proposed.match else "new",
+            ),
+        )
+
+    def _institution_fields(self, institution, refs):
+        add = self.fields.__setitem__
+        key = institution.key
+        self._record_fields(
+            institution,
+            [(f"e:{stored.pk}", _institution_label(stored)) for stored in institution.matches],
+            may_add=self.may_add_institution,
+            use=institution.match is not None
+            or ((institution.listed or institution.parent_only) and self.may_add_institution),
+            name_size=70,
         )
         add(
             f"{key}-short_name",
@@ -246,34 +258,20 @@ class ReviewForm(forms.Form):
     def _person_fields(self, person, institution_refs):
         add = self.fields.__setitem__
         key = person.key
-        records = [
-            _choice_new(_("Create new: %(name)s") % {"name": person.name}, self.may_add_person)
-        ]
-        for stored in person.matches:
-            records.append((f"e:{stored.pk}", _person_label(stored)))
-        for stored in person.near_duplicates:
-            records.append(
+        self._record_fields(
+            person,
+            [(f"e:{stored.pk}", _person_label(stored)) for stored in person.matches]
+            + [
                 (
                     f"e:{stored.pk}",
                     _("%(person)s — same name, a different institution")
                     % {"person": _person_label(stored)},
                 )
-            )
-        initial_record = f"e:{person.match.pk}" if person.match else "new"
-        use = person.match is not None or self.may_add_person
-        add(f"{key}-use", forms.BooleanField(label=_("Use"), required=False, initial=use))
-        add(
-            f"{key}-name",
-            forms.CharField(
-                label=_("Name"),
-                max_length=200,
-                initial=person.name,
-                widget=forms.TextInput(attrs={"size": 40}),
-            ),
-        )
-        add(
-            f"{key}-record",
-            forms.ChoiceField(label=_("Record"), choices=records, initial=initial_record),
+                for stored in person.near_duplicates
+            ],
+            may_add=self.may_add_person,
+            use=person.match is not None or self.may_add_person,
+            name_size=40,
         )
         add(
             f"{key}-title",
@@ -481,13 +479,10 @@ class ReviewForm(forms.Form):
             key = institution.key
             if not self.used(key):
                 continue
-            record = cleaned[f"{key}-record"]
             institutions.append(
                 InstitutionPlan(
                     key=key,
-                    existing=Institution.objects.get(pk=int(record[2:]))
-                    if record.startswith("e:")
-                    else None,
+                    existing=self._chosen_record(Institution, key),
                     name=cleaned[f"{key}-name"],
                     short_name=cleaned[f"{key}-short_name"],
                     kind=cleaned[f"{key}-kind"],
@@ -501,16 +496,13 @@ class ReviewForm(forms.Form):
             key = person.key
             if not self.used(key):
                 continue
-            record = cleaned[f"{key}-record"]
             position = cleaned[f"{key}-position"]
             if position == "auto" and not self.may_add_position:
                 position = "held"  # a held position is linked, none is created
             people.append(
                 PersonPlan(
                     key=key,
-                    existing=Person.objects.get(pk=int(record[2:]))
-                    if record.startswith("e:")
-                    else None,
+                    existing=self._chosen_record(Person, key),
                     name=cleaned[f"{key}-name"],
                     title=cleaned[f"{key}-title"],
                     institution=cleaned[f"{key}-institution"]
@@ -562,6 +554,11 @@ class ReviewForm(forms.Form):
             agreement=agreement,
         )
 
+    def _chosen_record(self, model, key):
+        """The stored record chosen in ``{key}-record``, or None for a new one."""
+        record = self.cleaned_data[f"{key}-record"]
+        return model.objects.get(pk=int(record[2:])) if record.startswith("e:") else None
+
     def _parent(self, value):
         if not value or value.startswith("e:"):
             return value
@@ -577,6 +574,11 @@ class ReviewForm(forms.Form):
         return [
             (item, {name: self[f"{key}-{name}"] for name in names}) for key, item in prefix_items
         ]
+
+
+def _institution_label(institution):
+    parent = f" — {_('part of')} {institution.parent.name}" if institution.parent_id else ""
+    return f"{institution.name} ({institution.label}){parent}"
 
 
 def _person_label(person):
@@ -703,16 +705,8 @@ def _review(request, review, status=200):
             for name in ("a-use", "a-title", "a-kind", "a-signed_on", "a-term_years", "a-areas")
             if name in review.fields
         ],
-        paragraphs=[
-            (p, review[f"b{n}-use"], review[f"b{n}-text"])
-            for n, p in enumerate(proposal.paragraphs)
-            if p.kind in ("body", "subheading")
-        ],
-        apart=[
-            (p, review[f"b{n}-use"], review[f"b{n}-text"])
-            for n, p in enumerate(proposal.paragraphs)
-            if p.kind not in ("body", "subheading")
-        ],
+        paragraphs=_paragraph_rows(review, body=True),
+        apart=_paragraph_rows(review, body=False),
         institutions=review.rows(
             [(i.key, i) for i in proposal.institutions],
             ["use", "name", "record", "short_name", "kind", "parent"],
@@ -731,6 +725,15 @@ def _review(request, review, status=200):
         ),
     )
     return render(request, "admin/press_release/review.html", context, status=status)
+
+
+def _paragraph_rows(review, *, body):
+    """(paragraph, use field, text field) for the body paragraphs, or for those kept apart."""
+    return [
+        (p, review[f"b{n}-use"], review[f"b{n}-text"])
+        for n, p in enumerate(review.proposal.paragraphs)
+        if (p.kind in BODY_KINDS) == body
+    ]
 
 
 urlpatterns = [

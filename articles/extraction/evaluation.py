@@ -27,11 +27,11 @@ Matching, faithful to the corpus README:
 import json
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import analyse
+from .text import normalise
 
 METRICS = (
     "quotes",
@@ -45,29 +45,11 @@ METRICS = (
     "date_phrase",
 )
 
-_FOLD = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‟": '"',
-        "″": '"',
-        "«": '"',
-        "»": '"',
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-    }
-)
-
 
 def norm(value, *, drop_the=False):
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", str(value)).translate(_FOLD)
-    value = re.sub(r"\s+", " ", value).strip().lower()
+    value = normalise(str(value)).lower()
     if drop_the:
         value = re.sub(r"^the\s+", "", value)
     return value
@@ -203,18 +185,14 @@ def score_article(report, record, result):
             _score_value(report, aid, metric, gold_value, pred_value, g["text"])
 
     # Institutions.
-    gold_inst = {norm(n, drop_the=True): n for n in record.get("institutions", [])}
-    pred_inst = {norm(n, drop_the=True): n for n in result.institutions}
-    for key, name in gold_inst.items():
-        if key in pred_inst:
-            c["institutions"].tp += 1
-        else:
-            c["institutions"].fn += 1
-            report.note(aid, "institutions", "miss", name)
-    for key, name in pred_inst.items():
-        if key not in gold_inst:
-            c["institutions"].fp += 1
-            report.note(aid, "institutions", "false alarm", name)
+    _score_sets(
+        report,
+        aid,
+        "institutions",
+        record.get("institutions", []),
+        result.institutions,
+        drop_the=True,
+    )
 
     # Agreements.
     gold_agreements = [

@@ -46,39 +46,8 @@ _KEEP_POSSESSIVE = frozenset(
         "jude",
     }
 )
-_COMPANY_HEADS = frozenset(
-    {
-        "corporation",
-        "company",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "llc",
-        "plc",
-        "gmbh",
-        "ag",
-        "holdings",
-        "pharmaceuticals",
-        "pharmaceutical",
-        "pharma",
-        "biologics",
-        "therapeutics",
-        "biosciences",
-        "bioscience",
-        "biotech",
-        "electronics",
-        "technologies",
-        "industries",
-        "motors",
-        "chemical",
-        "chemicals",
-        "diagnostics",
-        "labs",
-    }
-)
 _AMBIGUOUS_TITLE_WORDS = lexicon.AMBIGUOUS_TITLE_WORDS
-STRONG_HEADS = lexicon.ORG_HEADS - lexicon.WEAK_ORG_HEADS - _COMPANY_HEADS
+STRONG_HEADS = lexicon.ORG_HEADS - lexicon.WEAK_ORG_HEADS - lexicon.COMPANY_HEADS
 _ORG_NOUNS = (
     r"company|firm|organi[sz]ation|institute|institution|university|hospital|agency|"
     r"start-?up|biotech|biotechnology|pharmaceutical|drugmaker|nonprofit|non-profit|"
@@ -309,7 +278,7 @@ def _trim(part):
         if of_at is None or of_at == 0:
             break
         head_before = any(
-            _is_head(t, strong=True) or (_is_head(t) and t.lower in _COMPANY_HEADS)
+            _is_head(t, strong=True) or (_is_head(t) and t.lower in lexicon.COMPANY_HEADS)
             for t in part[:of_at]
         )
         if head_before:
@@ -418,7 +387,7 @@ def _classify(part):
         ):
             return None
         return "head"
-    if last in _COMPANY_HEADS and len(words) >= 2:
+    if last in lexicon.COMPANY_HEADS and len(words) >= 2:
         return "head"
     if last in lexicon.WEAK_ORG_HEADS and len(words) >= 2:
         first = lows[0]

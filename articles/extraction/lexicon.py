@@ -439,8 +439,43 @@ TITLE_HEADS = frozenset(
     ]
 )
 
-# Head nouns of organisation names: "... University", "... Hospital".
-ORG_HEADS = frozenset(
+# Heads of company names ("Moderna Inc.", "Samsung Electronics", "Celltrion
+# Pharmaceuticals"): a name ends in one after another word; alone it names nothing.
+COMPANY_HEADS = frozenset(
+    {
+        "corporation",
+        "company",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "holdings",
+        "pharmaceuticals",
+        "pharmaceutical",
+        "pharma",
+        "biologics",
+        "therapeutics",
+        "biosciences",
+        "bioscience",
+        "biotech",
+        "electronics",
+        "technologies",
+        "industries",
+        "motors",
+        "chemical",
+        "chemicals",
+        "diagnostics",
+        "labs",
+    }
+)
+
+# Head nouns of organisation names: "... University", "... Hospital"; the company
+# heads are among them.
+ORG_HEADS = COMPANY_HEADS | frozenset(
     [
         "university",
         "college",
@@ -466,21 +501,12 @@ ORG_HEADS = frozenset(
         "embassy",
         "laboratory",
         "laboratories",
-        "labs",
-        "corporation",
-        "company",
-        "inc",
+        # Company forms with their full stop, for words looked up as written (a
+        # token drops it).
         "inc.",
-        "ltd",
         "ltd.",
-        "co",
         "co.",
-        "corp",
         "corp.",
-        "llc",
-        "plc",
-        "gmbh",
-        "ag",
         "polytechnic",
         "seminary",
         "conservatory",
@@ -498,22 +524,6 @@ ORG_HEADS = frozenset(
         "systems",
         "network",
         "group",
-        "holdings",
-        "pharmaceuticals",
-        "pharmaceutical",
-        "pharma",
-        "biologics",
-        "therapeutics",
-        "biosciences",
-        "bioscience",
-        "biotech",
-        "electronics",
-        "technologies",
-        "industries",
-        "motors",
-        "chemical",
-        "chemicals",
-        "diagnostics",
         "healthcare",
         "medicine",
         "health",

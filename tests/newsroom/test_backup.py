@@ -61,6 +61,15 @@ def _stored_bytes():
     return {name: default_storage.open(name).read() for name in storage_names(default_storage)}
 
 
+def _backup_with_manifest_edited(backup, edit):
+    """A new backup in the folder, its manifest.json changed in place by ``edit``."""
+    call_command("newsroom_backup", str(backup), stdout=StringIO())
+    manifest = json.loads((backup / "manifest.json").read_text())
+    edit(manifest)
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    return backup
+
+
 def _empty_database_and_media(media_root):
     # Deferred constraint checks from the setup would block PostgreSQL's TRUNCATE.
     connection.check_constraints()
@@ -188,21 +197,21 @@ def test_restore_refuses_a_folder_that_is_no_backup(tmp_path):
 
 @pytest.mark.django_db
 def test_restore_refuses_a_manifest_naming_files_outside_the_backup(tmp_path):
-    backup = tmp_path / "backup"
-    call_command("newsroom_backup", str(backup), stdout=StringIO())
-    manifest = json.loads((backup / "manifest.json").read_text())
-    manifest["media"]["files"].append({"name": "../../etc/passwd", "bytes": 1, "sha256": "0"})
-    (backup / "manifest.json").write_text(json.dumps(manifest))
+    backup = _backup_with_manifest_edited(
+        tmp_path / "backup",
+        lambda manifest: manifest["media"]["files"].append(
+            {"name": "../../etc/passwd", "bytes": 1, "sha256": "0"}
+        ),
+    )
     with pytest.raises(CommandError, match="outside the backup"):
         call_command("newsroom_restore", str(backup), stdout=StringIO())
 
 
 @pytest.mark.django_db
 def test_restore_refuses_a_backup_from_migrations_this_code_lacks(tmp_path):
-    backup = tmp_path / "backup"
-    call_command("newsroom_backup", str(backup), stdout=StringIO())
-    manifest = json.loads((backup / "manifest.json").read_text())
-    manifest["migrations"]["articles"].append("9999_from_the_future")
-    (backup / "manifest.json").write_text(json.dumps(manifest))
+    backup = _backup_with_manifest_edited(
+        tmp_path / "backup",
+        lambda manifest: manifest["migrations"]["articles"].append("9999_from_the_future"),
+    )
     with pytest.raises(CommandError, match=r"articles\.9999_from_the_future"):
         call_command("newsroom_restore", str(backup), stdout=StringIO())

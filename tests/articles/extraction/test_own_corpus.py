@@ -15,23 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from articles.extraction.evaluation import evaluate, load_corpus
+from articles.extraction.evaluation import load_corpus
+from tests.articles.extraction.corpus_floors import assert_scores_stay_above_floors
 
 REPO = Path(__file__).resolve().parents[3]
 OWN_CORPUS = REPO / "tests" / "data" / "extraction"
 CHECKER = REPO.parent / "shared" / "corpus" / "check_corpus.py"
-
-FLOORS = {
-    "quotes": 0.97,
-    "attribution": 0.95,
-    "title": 0.93,
-    "speaker_institution": 0.93,
-    "institutions": 0.95,
-    "agreement": 0.97,
-    "parties": 0.95,
-    "signatories": 0.90,
-    "date_phrase": 0.90,
-}
 
 
 def test_the_own_corpus_has_twenty_articles_in_the_corpus_format():
@@ -54,12 +43,7 @@ def test_the_own_corpus_passes_the_corpus_checker():
 
 
 def test_own_corpus_scores_stay_above_their_floors():
-    report = evaluate(load_corpus([OWN_CORPUS]))
-    scores = {metric: report.counts[metric].f1 for metric in FLOORS}
-    low = {m: round(s, 3) for m, s in scores.items() if s < FLOORS[m]}
-    misses = [f"{a}: {m}: {k}: {d}" for a, m, k, d in report.misses]
-    assert not low, f"below the floor: {low}\n" + "\n".join(misses)
-    assert report.ms_per_article < 200
+    assert_scores_stay_above_floors(OWN_CORPUS)
 
 
 def test_every_own_article_parses_as_json_with_its_id():
