@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Quote
+from institutions.expiry import AgreementExpiryFilter
 from institutions.forms import AgreementPartyFormSet, InstitutionAdminForm, PersonAdminForm
 from institutions.models import (
     Agreement,
@@ -167,9 +168,11 @@ class AgreementAreaInline(admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(NewsroomVersionAdmin):
     list_display = ["title", "kind", "signed_on", "expires_on", "status_label", "party_names"]
-    list_filter = ["kind", "signed_on"]
+    list_filter = ["kind", AgreementExpiryFilter, "signed_on"]
     search_fields = ["title", "summary", "parties__name", "parties__short_name"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["renews"]
+    readonly_fields = ["renewed_by"]
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementAreaInline]
     fieldsets = [
@@ -185,6 +188,8 @@ class AgreementAdmin(NewsroomVersionAdmin):
                     "summary",
                     "term_years",
                     "expires_on",
+                    "renews",
+                    "renewed_by",
                 ]
             },
         )
@@ -200,3 +205,7 @@ class AgreementAdmin(NewsroomVersionAdmin):
     @admin.display(description=_("parties"))
     def party_names(self, obj):
         return ", ".join(party.label for party in obj.parties.all())
+
+    @admin.display(description=_("renewed by"))
+    def renewed_by(self, obj):
+        return admin_links(obj.renewals.order_by("signed_on", "pk")) if obj.pk else "—"

@@ -163,7 +163,10 @@ class AgreementDetailView(ArticleViewMixin, ListView):
 
     def get_queryset(self):
         self.agreement = get_object_or_404(
-            Agreement.objects.prefetch_related(_parties(), "areas"), slug=self.kwargs["slug"]
+            Agreement.objects.select_related("renews").prefetch_related(
+                _parties(), "areas", "renewals"
+            ),
+            slug=self.kwargs["slug"],
         )
         return super().get_queryset().filter(agreements=self.agreement)
 
