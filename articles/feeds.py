@@ -1,15 +1,21 @@
 """The newsroom's story feeds: all stories, a section, a tag, over ``published()``.
 
-Built on ``newsroom.syndication``; each renders with a fixed number of
-queries however many items and tags it holds.
+Built on ``newsroom.syndication``. Each item carries the whole story as the
+story page tells it: lead image, body, who said what (each speaker with the
+title they held on the story's date) and "In this story" (institutions,
+people, agreements), rendered from ``feeds/article_item.html``. A feed
+renders with a fixed number of queries however many items it holds, and its
+validators cover everything those items show (``rendered_rows``).
 """
 
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Length
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape, format_html
@@ -17,12 +23,21 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.media import lead_image_jpegs
-from articles.models import Article, Byline, Section, tag_in_public_use
+from articles.models import Article, Byline, Quote, Section, TaggedArticle, tag_in_public_use
+from institutions.models import (
+    Agreement,
+    AgreementParty,
+    Institution,
+    Person,
+    positions_prefetch,
+)
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
     PoliteFeed,
     absolutize_html,
+    row_marks,
+    websub_hub,
     xml_safe,
 )
 
@@ -52,8 +67,75 @@ def lead_image_html(article):
     )
 
 
+def rendered_rows(articles):
+    """One validator row per story: every value its feed item shows, or a time that moves with it.
+
+    The story's own fields move its ``updated_at``. What it shows of other
+    records is read through correlated subqueries, still one query: the
+    section's name, tag names, the bylined, quoted and linked people (their
+    ``updated_at`` moves with a rename, and with any change to their
+    positions: ``institutions.signals``), the institutions of the speakers'
+    positions (a renamed institution changes a printed title), the linked
+    institutions with their parents (labels read the parent's short name)
+    and the agreements. Quote and byline rows have no time: they count by
+    id, order, override and length of the words, and the admin saves the
+    story with them anyway.
+    """
+    quote_titles = (
+        Quote.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(changed=Max("person__positions__institution__updated_at"))
+        .values("changed")[:1]
+    )
+    return articles.annotate(
+        tag_marks=row_marks(TaggedArticle.objects, "content_object", "tag_id", "tag__name"),
+        byline_marks=row_marks(
+            Byline.objects, "article", "pk", "person_id", "order", "person__updated_at"
+        ),
+        quote_marks=row_marks(
+            Quote.objects.annotate(words=Length("text")),
+            "article",
+            "pk",
+            "person_id",
+            "order",
+            "words",
+            "title_override",
+            "person__updated_at",
+        ),
+        quote_titles_changed=Subquery(quote_titles),
+        people_marks=row_marks(
+            Article.people.through.objects, "article", "person_id", "person__updated_at"
+        ),
+        institution_marks=row_marks(
+            Article.institutions.through.objects,
+            "article",
+            "institution_id",
+            "institution__updated_at",
+            "institution__parent__updated_at",
+        ),
+        agreement_marks=row_marks(
+            Article.agreements.through.objects, "article", "agreement_id", "agreement__updated_at"
+        ),
+    ).values_list(
+        "pk",
+        "published_at",
+        "updated_at",
+        "section__name",
+        "tag_marks",
+        "byline_marks",
+        "quote_marks",
+        "quote_titles_changed",
+        "people_marks",
+        "institution_marks",
+        "agreement_marks",
+    )
+
+
 class ArticleFeed(PoliteFeed):
     """Latest published articles of the whole newsroom; the base of the others."""
+
+    item_template = "feeds/article_item.html"
 
     def get_object(self, request, *args, **kwargs):
         return FeedScope(request=request, subject=None, items=Article.objects.published())
@@ -68,9 +150,10 @@ class ArticleFeed(PoliteFeed):
         return f"The latest news from {settings.NEWSROOM_NAME}."
 
     def validator_rows(self, scope):
-        return list(
-            scope.items.newest_first().values_list("pk", "published_at", "updated_at")[:FEED_LENGTH]
-        )
+        # The feed's stories first, then what they show: the subqueries run
+        # for those rows only, not for every public story before the LIMIT.
+        shown = scope.items.newest_first().values("pk")[:FEED_LENGTH]
+        return list(rendered_rows(Article.objects.filter(pk__in=shown).newest_first()))
 
     def items(self, scope):
         articles = list(
@@ -78,6 +161,15 @@ class ArticleFeed(PoliteFeed):
             .select_related("section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.select_related("person").prefetch_related(
+                        positions_prefetch("person__positions")
+                    ),
+                ),
+                Prefetch("institutions", queryset=Institution.objects.select_related("parent")),
+                "people",
+                "agreements",
             )
             .with_tags()[:FEED_LENGTH]
         )
@@ -121,17 +213,22 @@ class ArticleFeed(PoliteFeed):
         ]
 
     def item_extra_kwargs(self, article):
-        names = [xml_safe(byline.person.name) for byline in article.bylines.all()]
+        authors = [
+            (byline.person.name, article.feed_base_url + byline.person.get_absolute_url())
+            for byline in article.bylines.all()
+        ]
         return {
-            "authors": names or [settings.NEWSROOM_NAME],
+            "authors": authors or [(settings.NEWSROOM_NAME, article.feed_base_url + "/")],
             "content_html": self.item_content(article),
             "summary_text": xml_safe(article.standfirst),
         }
 
     def item_content(self, article):
-        """The whole story as HTML: lead image with its alt text, then the body."""
-        base = article.feed_base_url + article.get_absolute_url()
-        return absolutize_html(lead_image_html(article) + article.body, base)
+        """The whole story as HTML, every address absolute (feeds/article_item.html)."""
+        content = render_to_string(
+            self.item_template, {"article": article, "lead_image": lead_image_html(article)}
+        )
+        return absolutize_html(content, article.feed_base_url + article.get_absolute_url())
 
 
 class SectionFeed(ArticleFeed):
@@ -175,6 +272,80 @@ class TagFeed(ArticleFeed):
         return f"Stories tagged “{scope.subject.name}” from {settings.NEWSROOM_NAME}."
 
 
+# --- Which feeds list a story (for WebSub pings) ---------------------------
+
+
+def institution_feed_sources(institution_ids):
+    """("institution", slug) of these institutions and of every one above them.
+
+    An institution's feed lists the stories about it and about every unit
+    beneath it, so a story about a school is in its university's feed too.
+    One query per level of the tree; a loop typed into the admin ends.
+    """
+    slugs, seen, pending = set(), set(), set(institution_ids)
+    while pending:
+        seen |= pending
+        rows = Institution.objects.filter(pk__in=pending).values_list("slug", "parent_id")
+        pending = set()
+        for slug, parent_id in rows:
+            slugs.add(slug)
+            if parent_id is not None and parent_id not in seen:
+                pending.add(parent_id)
+    return {("institution", slug) for slug in slugs}
+
+
+def person_feed_sources(person_ids):
+    return {
+        ("person", slug)
+        for slug in Person.objects.filter(pk__in=set(person_ids)).values_list("slug", flat=True)
+    }
+
+
+def article_feed_sources(article_ids):
+    """(URL name, slug) of every feed that lists any of these stories, as they are linked now.
+
+    The same relations the feeds' querysets read: the newsroom, the section,
+    the tags, the people written by, quoting or about, the institutions
+    linked directly or as parties to a linked agreement (with everything
+    above them), and the agreements feed, whose items list their coverage.
+    """
+    ids = set(article_ids)
+    if not ids:
+        return set()
+    sources = {("latest", None)}
+    sources |= {
+        ("section", slug)
+        for slug in Article.objects.filter(pk__in=ids).values_list("section__slug", flat=True)
+    }
+    sources |= {
+        ("tag", slug)
+        for slug in TaggedArticle.objects.filter(content_object__in=ids).values_list(
+            "tag__slug", flat=True
+        )
+    }
+    people = {
+        *Byline.objects.filter(article__in=ids).values_list("person_id", flat=True),
+        *Quote.objects.filter(article__in=ids).values_list("person_id", flat=True),
+        *Article.people.through.objects.filter(article__in=ids).values_list("person_id", flat=True),
+    }
+    agreements = set(
+        Article.agreements.through.objects.filter(article__in=ids).values_list(
+            "agreement_id", flat=True
+        )
+    )
+    institutions = {
+        *Article.institutions.through.objects.filter(article__in=ids).values_list(
+            "institution_id", flat=True
+        ),
+        *AgreementParty.objects.filter(agreement__in=agreements).values_list(
+            "institution_id", flat=True
+        ),
+    }
+    if agreements and Agreement.objects.filter(pk__in=agreements).announced().exists():
+        sources.add(("agreements", None))
+    return sources | person_feed_sources(people) | institution_feed_sources(institutions)
+
+
 # --- Human-facing pages ---------------------------------------------------
 
 
@@ -187,6 +358,7 @@ def feeds_index(request):
         {
             "sections": Section.objects.all(),
             "feed_length": FEED_LENGTH,
+            "websub_hub": websub_hub(),
             "example_tag": Tag.objects.filter(article__in=Article.objects.published())
             .order_by("name")
             .first(),

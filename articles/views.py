@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import (
     DetailView,
@@ -18,7 +19,15 @@ from taggit.models import Tag
 from articles.models import Article, Section, sections_for_navigation, tag_in_public_use
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
 from articles.related import RelatedArticleSuggestion, related_articles_for
-from articles.search import SEARCH_CANDIDATES, search_articles, search_names, search_text_clean
+from articles.search import (
+    FEW_RESULTS,
+    SearchFilterForm,
+    search_articles,
+    search_is_capped,
+    search_names,
+    search_suggestion,
+    search_text_clean,
+)
 from articles.workflow import ArticleMoved, article_for_old_url
 from institutions.models import Agreement, AgreementParty
 from newsroom.pagination import UncountedPaginator
@@ -102,6 +111,16 @@ class ArchiveMixin(ArticleViewMixin):
 
     allow_empty = True
 
+    def get(self, request, *args, **kwargs):
+        """One address per period: ``/news/2026/09/`` and ``/news/0999/``
+        answer 301 to what ``reverse()`` writes (``/news/2026/9/``,
+        ``/news/999/``), query string kept, before any query runs."""
+        canonical = reverse(request.resolver_match.view_name, kwargs=self.kwargs)
+        if canonical != request.path:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        return super().get(request, *args, **kwargs)
+
     def get_dated_items(self):
         date_list, object_list, extra = super().get_dated_items()
         if not date_list:
@@ -151,7 +170,13 @@ class TagView(ArticleViewMixin, ListView):
 
 
 class SearchView(ArticleViewMixin, ListView):
-    """Stories and names matching ``?q=``; an empty query shows the form only."""
+    """Stories and names matching ``?q=``, narrowed by the filters.
+
+    With neither a query nor a filter the page shows the form only; with
+    filters alone it lists the newest stories they allow. A filter value
+    that means nothing is left out and the page says so. Few results bring
+    a "did you mean" (two more queries), offered only if it finds more.
+    """
 
     template_name = "articles/search.html"
     # Search ranks at most SEARCH_CANDIDATES stories, so counting them is cheap
@@ -160,20 +185,32 @@ class SearchView(ArticleViewMixin, ListView):
 
     def get_queryset(self):
         self.query = search_text_clean(self.request.GET.get("q", ""))
-        if not self.query:
+        # The header's section list, reused by the filter (one cache read or query for both).
+        self.sections = list(sections_for_navigation())
+        self.filters = SearchFilterForm(self.request.GET, sections=self.sections)
+        self.criteria = self.filters.criteria()
+        if not self.query and not self.criteria:
             return Article.objects.none()
-        return search_articles(self.query)
+        return search_articles(self.query, **self.criteria)
 
     def get_context_data(self, **kwargs):
         names = search_names(self.query) if self.query else {"people": [], "institutions": []}
         context = super().get_context_data(
             query=self.query,
+            searching=bool(self.query or self.criteria),
+            filters=self.filters,
+            nav_sections=self.sections,
             matching_people=names.get("people", []),
             matching_institutions=names.get("institutions", []),
             **kwargs,
         )
         paginator = context.get("paginator")
-        context["results_capped"] = bool(paginator) and paginator.count >= SEARCH_CANDIDATES
+        found = paginator.count if paginator else 0
+        context["results_capped"] = search_is_capped(found)
+        if self.query and found < FEW_RESULTS:
+            suggestion = search_suggestion(self.query, found=found, **self.criteria)
+            if suggestion:
+                context["suggestion"] = suggestion
         return context
 
 
@@ -228,6 +265,10 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.url)
 
     def get_object(self, queryset=None):
+        try:
+            datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except (ValueError, OverflowError):
+            raise Http404("No such date.") from None
         queryset = self.get_queryset() if queryset is None else queryset
         article = queryset.filter(slug=self.kwargs["slug"]).first()
         if article is None:

@@ -10,3 +10,4 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self):
         pagecache.watched_apps_register("institutions")
+        from institutions import signals  # noqa: F401 (connects the feeds' receivers)

@@ -3,7 +3,8 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Length
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +14,20 @@ from articles.feeds import ArticleFeed
 from articles.models import Article
 from institutions.models import (
     Agreement,
+    AgreementArea,
     AgreementParty,
     Institution,
     Person,
     positions_prefetch,
 )
-from newsroom.syndication import FEED_LENGTH, FeedScope, PoliteFeed, absolutize_html, xml_safe
+from newsroom.syndication import (
+    FEED_LENGTH,
+    FeedScope,
+    PoliteFeed,
+    absolutize_html,
+    row_marks,
+    xml_safe,
+)
 
 # Stories listed under each agreement in the feed: a long-running agreement
 # gathers coverage for years, and a feed item must stay small.
@@ -93,11 +102,21 @@ class AgreementFeed(PoliteFeed):
         return scope.items.order_by("-signed_on", "-pk")
 
     def validator_rows(self, scope):
-        """Agreement times plus the count and last change of published coverage."""
+        """What each agreement's item shows: its own time, its parties and
+        signatories (with the institutions of their positions), its areas,
+        the agreements it renews or that renew it, and the count and last
+        change of its published coverage."""
         public = Article.objects.published_condition(through="articles")
         # The feed's agreements first, then their coverage: aggregating every
         # agreement's coverage before the LIMIT read thousands of stories.
         shown = self._ordered(scope).values("pk")[:FEED_LENGTH]
+        signatory_titles = (
+            AgreementParty.objects.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(changed=Max("signatory__positions__institution__updated_at"))
+            .values("changed")[:1]
+        )
         return list(
             self._ordered(scope)
             .filter(pk__in=shown)
@@ -105,6 +124,26 @@ class AgreementFeed(PoliteFeed):
                 coverage_count=Count("articles", filter=public),
                 coverage_updated=Max("articles__updated_at", filter=public),
                 coverage_published=Max("articles__published_at", filter=public),
+                party_marks=row_marks(
+                    AgreementParty.objects,
+                    "agreement",
+                    "pk",
+                    "order",
+                    "title_override",
+                    "institution__updated_at",
+                    "institution__parent__updated_at",
+                    "signatory_id",
+                    "signatory__updated_at",
+                ),
+                signatory_titles_changed=Subquery(signatory_titles),
+                area_marks=row_marks(
+                    AgreementArea.objects.annotate(words=Length("description")),
+                    "agreement",
+                    "pk",
+                    "order",
+                    "words",
+                ),
+                renewal_marks=row_marks(Agreement.objects, "renews", "pk", "updated_at"),
             )
             .values_list(
                 "pk",
@@ -113,12 +152,20 @@ class AgreementFeed(PoliteFeed):
                 "coverage_published",
                 "signed_on",
                 "coverage_count",
+                "party_marks",
+                "signatory_titles_changed",
+                "area_marks",
+                "renews_id",
+                "renews__updated_at",
+                "renewal_marks",
             )[:FEED_LENGTH]
         )
 
     def items(self, scope):
         agreements = list(
-            self._ordered(scope).prefetch_related(
+            self._ordered(scope)
+            .select_related("renews")
+            .prefetch_related(
                 Prefetch(
                     "signatories",
                     queryset=AgreementParty.objects.select_related(
@@ -136,6 +183,8 @@ class AgreementFeed(PoliteFeed):
                     ],
                     to_attr="coverage",
                 ),
+                # For the renewal lines: the agreements that renew this one.
+                Prefetch("renewals", queryset=Agreement.objects.order_by("signed_on", "pk")),
             )[:FEED_LENGTH]
         )
         for agreement in agreements:

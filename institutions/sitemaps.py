@@ -1,5 +1,25 @@
+from django.db.models import Max
+
 from institutions.models import Agreement, Institution, Person
-from newsroom.sitemaps import NewsroomSitemap
+from newsroom.sitemaps import NamedPagesSitemap, NewsroomSitemap
+
+
+class DirectorySitemap(NamedPagesSitemap):
+    """The lists of institutions, people and agreements."""
+
+    changefreq = "weekly"
+    url_names = ("institutions:index", "institutions:person-list", "institutions:agreement-list")
+    models = {
+        "institutions:index": Institution,
+        "institutions:person-list": Person,
+        "institutions:agreement-list": Agreement,
+    }
+
+    def lastmod(self, name):
+        return self.models[name].objects.aggregate(latest=Max("updated_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        return max(filter(None, map(self.lastmod, self.url_names)), default=None)
 
 
 class InstitutionSitemap(NewsroomSitemap):
@@ -11,6 +31,9 @@ class InstitutionSitemap(NewsroomSitemap):
     def lastmod(self, institution):
         return institution.updated_at
 
+    def get_latest_lastmod(self):
+        return Institution.objects.aggregate(latest=Max("updated_at"))["latest"]
+
 
 class PersonSitemap(NewsroomSitemap):
     changefreq = "weekly"
@@ -21,6 +44,9 @@ class PersonSitemap(NewsroomSitemap):
     def lastmod(self, person):
         return person.updated_at
 
+    def get_latest_lastmod(self):
+        return Person.objects.aggregate(latest=Max("updated_at"))["latest"]
+
 
 class AgreementSitemap(NewsroomSitemap):
     changefreq = "monthly"
@@ -30,3 +56,6 @@ class AgreementSitemap(NewsroomSitemap):
 
     def lastmod(self, agreement):
         return agreement.updated_at
+
+    def get_latest_lastmod(self):
+        return Agreement.objects.aggregate(latest=Max("updated_at"))["latest"]

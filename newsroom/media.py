@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.http import FileResponse, Http404
@@ -184,6 +184,9 @@ def public_renditions_only(view, *, is_public):
         token = rendition_token(path)
         if token is None or not is_public(token):
             raise Http404("No such file.")
+        if not isinstance(default_storage, FileSystemStorage):
+            # Object storage: MEDIA_ROOT holds nothing; read through the storage.
+            return media_response(path)
         return view(request, path, document_root=settings.MEDIA_ROOT)
 
     return public_view

@@ -39,6 +39,7 @@ from django.utils.csp import generate_nonce
 from django.utils.http import parse_http_date_safe, urlencode
 
 from newsroom.cache import reconnect_hook_register
+from newsroom.syndication import feed_variant
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
@@ -218,8 +219,10 @@ class AnonymousPageCacheMiddleware:
             ),
             doseq=True,
         )
-        # Feeds vary on Accept (browsers get the styled XML), so it is part of the key.
-        variant = f"{request.path}?{query}\n{request.headers.get('Accept', '')}"
+        # Feeds vary on Accept (browsers get a page), but only between the two
+        # representations a feed chooses from: any other Accept value would
+        # be a new entry for the same bytes.
+        variant = f"{request.path}?{query}\n{feed_variant(request)}"
         digest = hashlib.sha256(variant.encode()).hexdigest()
         base = f"pagecache:{request.get_host()}:{digest}"
         return f"{base}:head", f"{base}:body"

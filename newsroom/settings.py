@@ -66,6 +66,33 @@ SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", False)
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "University Newsroom")
 NEWSROOM_LANGUAGE = "en"
+# Open Graph's og:locale (language_TERRITORY) for pages in NEWSROOM_LANGUAGE.
+NEWSROOM_LOCALE = os.environ.get("NEWSROOM_LOCALE", "en_US")
+if not NEWSROOM_LOCALE.startswith(f"{NEWSROOM_LANGUAGE}_"):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_LOCALE must be {NEWSROOM_LANGUAGE}_TERRITORY, such as en_US, "
+        f"not {NEWSROOM_LOCALE!r}: the pages are in {NEWSROOM_LANGUAGE!r}."
+    )
+# The WebSub hub (https://www.w3.org/TR/websub/) every feed names with
+# rel="hub" and is told of each change (newsroom/websub.py); empty: no hub.
+NEWSROOM_WEBSUB_HUB = os.environ.get("NEWSROOM_WEBSUB_HUB", "").strip()
+_hub_scheme, _, _hub_rest = NEWSROOM_WEBSUB_HUB.partition("://")
+if NEWSROOM_WEBSUB_HUB and (_hub_scheme not in {"http", "https"} or not _hub_rest.split("/")[0]):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_WEBSUB_HUB must be an http(s) address, not {NEWSROOM_WEBSUB_HUB!r}."
+    )
+# Origins (scheme://host[:port], comma-separated) whose pages may read the
+# read API from a browser, or "*" for any; empty: no cross-origin reads.
+# Servers (portal back ends, apps) need no CORS at all.
+NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS")
+if any(
+    origin != "*" and not (origin.startswith(("https://", "http://")) and origin.count("/") == 2)
+    for origin in NEWSROOM_API_CORS_ORIGINS
+):
+    raise ImproperlyConfigured(
+        "NEWSROOM_API_CORS_ORIGINS takes origins such as https://portal.example.ac.kr "
+        "(scheme and host, no path or trailing slash), or *."
+    )
 
 INSTALLED_APPS = [
     # Django's admin, with our site class (labelled choosers).
@@ -83,6 +110,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     # The task queue in the database (django.tasks backend): `manage.py db_worker`.
     "django_tasks_db",
+    # The read API (newsroom/webapi.py): listed for its Swagger UI files and
+    # template, served from here rather than a CDN the CSP would refuse.
+    "ninja",
     "newsroom",
     "institutions",
     "articles",
@@ -104,6 +134,18 @@ MIDDLEWARE = [
     # story's address: before the page cache, which would answer /?p=123
     # with the front page. It reads the database only for would-be 404s.
     "articles.redirects.ImportedAddressRedirectMiddleware",
+    # Compresses HTML, feeds, sitemaps and JSON on the way out. Outside the
+    # page cache, so the cache keeps one uncompressed copy per page (its key
+    # ignores Accept-Encoding, and a hit swaps the CSP nonce inside the body,
+    # which it could not do in gzip) and each hit is compressed for a reader
+    # who asks for gzip, with Vary: Accept-Encoding either way. Nothing
+    # outside it rewrites a body. BREACH needs a secret in a compressed body
+    # beside text an attacker chooses, read over many requests: public pages
+    # carry none (no CSRF token: the search form is a GET; the CSP nonce is
+    # new on every response). The admin's CSRF token is masked anew on every
+    # response, Django pads each gzip body with up to 100 random bytes, and
+    # SameSite=Lax session cookies keep cross-site subrequests signed out.
+    "django.middleware.gzip.GZipMiddleware",
     # Outside everything else: a hit skips the rest.
     "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,14 +247,33 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# NEWSROOM_S3_BUCKET puts media in an S3-compatible bucket (django-storages),
+# which every app server shares (docs/scale.md). Objects are written with no
+# ACL, so all are private; the bucket policy makes renditions/ public by prefix
+# and nothing else (docs/media.md). Pages name renditions by their plain bucket
+# or CDN address (unsigned: querystring_auth off); staff read originals at
+# /admin/media/, streamed by the app with its own credentials. Credentials come
+# from boto3's usual chain: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and
+# AWS_SESSION_TOKEN) in the environment, a profile, or an instance role.
 if os.environ.get("NEWSROOM_S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["NEWSROOM_S3_BUCKET"],
+            # Another S3-compatible service (MinIO, Ceph, moto); none for AWS itself.
             "endpoint_url": os.environ.get("NEWSROOM_S3_ENDPOINT_URL") or None,
+            # None: AWS_DEFAULT_REGION, as boto3 reads it.
+            "region_name": os.environ.get("NEWSROOM_S3_REGION") or None,
+            # "path" for services that have no host name per bucket.
+            "addressing_style": os.environ.get("NEWSROOM_S3_ADDRESSING_STYLE") or None,
+            # The readers' address of the bucket: a CDN ("media.example.ac.kr") or
+            # the site's own proxy ("news.example.ac.kr/media"); else the bucket's.
             "custom_domain": os.environ.get("NEWSROOM_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("NEWSROOM_S3_URL_PROTOCOL") or "https:",
             "querystring_auth": False,
+            "default_acl": None,
+            # As on disk: a save never replaces another file of the same name.
+            "file_overwrite": False,
         },
     }
 

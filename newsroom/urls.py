@@ -4,24 +4,45 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
+from articles import api as article_api
 from articles import feeds as article_feeds
-from articles.sitemaps import ArticleSitemap, SectionSitemap, news_sitemap
+from articles.sitemaps import (
+    ArchiveSitemap,
+    ArticleSitemap,
+    FrontPagesSitemap,
+    SectionSitemap,
+    TagSitemap,
+    news_sitemap,
+    news_sitemap_entry,
+)
+from institutions import api as institution_api
+from institutions import calendar as institution_calendar
 from institutions import feeds as institution_feeds
-from institutions.sitemaps import AgreementSitemap, InstitutionSitemap, PersonSitemap
-from newsroom import converters, syndication, views
+from institutions.sitemaps import (
+    AgreementSitemap,
+    DirectorySitemap,
+    InstitutionSitemap,
+    PersonSitemap,
+)
+from newsroom import converters, views, webapi
+from newsroom.sitemaps import section_sitemap, sitemap_index
 
 # Bounded date parts for the article addresses (see newsroom/converters.py).
 register_converter(converters.YearConverter, "year")
 register_converter(converters.MonthConverter, "month")
 register_converter(converters.DayConverter, "day")
 
+# The sections of the sitemap index, each at /sitemap-<section>.xml.
 sitemaps = {
-    "articles": ArticleSitemap,
+    "pages": FrontPagesSitemap,
     "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+    "articles": ArticleSitemap,
+    "directories": DirectorySitemap,
     "institutions": InstitutionSitemap,
     "people": PersonSitemap,
     "agreements": AgreementSitemap,
@@ -43,16 +64,24 @@ def feed_formats(prefix, name, feed_class, *, formats=("rss", "atom")):
 every_format = ("rss", "atom", "json")
 feed_patterns = [
     path("", article_feeds.feeds_index, name="index"),
-    path("feed.xsl", syndication.feed_stylesheet, name="stylesheet"),
     *feed_formats("", "latest", article_feeds.ArticleFeed, formats=every_format),
     *feed_formats(
         "section/<slug:slug>/", "section", article_feeds.SectionFeed, formats=every_format
     ),
     # Tag slugs may keep non-ASCII letters, which the slug converter refuses.
-    *feed_formats("tag/<str:slug>/", "tag", article_feeds.TagFeed),
-    *feed_formats("institution/<slug:slug>/", "institution", institution_feeds.InstitutionFeed),
-    *feed_formats("person/<slug:slug>/", "person", institution_feeds.PersonFeed),
-    *feed_formats("agreements/", "agreements", institution_feeds.AgreementFeed),
+    *feed_formats("tag/<str:slug>/", "tag", article_feeds.TagFeed, formats=every_format),
+    *feed_formats(
+        "institution/<slug:slug>/",
+        "institution",
+        institution_feeds.InstitutionFeed,
+        formats=every_format,
+    ),
+    *feed_formats(
+        "person/<slug:slug>/", "person", institution_feeds.PersonFeed, formats=every_format
+    ),
+    *feed_formats(
+        "agreements/", "agreements", institution_feeds.AgreementFeed, formats=every_format
+    ),
 ]
 
 urlpatterns = [
@@ -60,9 +89,29 @@ urlpatterns = [
     path("admin/import/press-release/", include(("articles.admin_press_release", "press-release"))),
     path("admin/", admin.site.urls),
     path("feeds/", include((feed_patterns, "feeds"))),
-    # Not cached by time: the anonymous page cache serves it and forgets it
-    # with every change, so a withdrawn story leaves the sitemap at once.
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # The read API (docs/api.md): each app's router, one API object, its schema and docs.
+    path("api/v1/", webapi.read_api(article_api.router, institution_api.router).urls),
+    # Staff's signed subscription address for agreement expiries (institutions/calendar.py).
+    path(
+        "calendar/agreements/<str:token>.ics",
+        institution_calendar.agreement_calendar,
+        name="agreement-calendar",
+    ),
+    # Not cached by time: the anonymous page cache serves them and forgets
+    # them with every change, so a withdrawn story leaves the sitemaps at once.
+    # The index names the news sitemap only while it has recent stories.
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": sitemaps, "section_url_name": "sitemap-section", "more": [news_sitemap_entry]},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        section_sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Home, news, sections, tags, archives, articles, search, previews.

@@ -116,7 +116,9 @@ def _pages(data):
 # (1: titles are derived from them on the story's date), its
 # institutions with their family (1) and the related stories (1: the cached
 # choice re-read through ``published()``, or the scoring on a first view).
-# The institution page finds its whole family tree inside the stories query.
+# The institution page finds its whole family tree inside the stories query,
+# and lists its people's newest quotes (1); the agreement page reads its
+# renewals (1).
 EXPECTED = {
     "home": 4,
     "index": 2,
@@ -128,11 +130,11 @@ EXPECTED = {
     "archive-month": 3,
     "search": 4,
     "institution-list": 2,
-    "institution": 5,
+    "institution": 6,
     "person-list": 3,
     "person": 5,
     "agreement-list": 4,
-    "agreement": 5,
+    "agreement": 6,
 }
 # The first view scores the related stories in the query that would
 # otherwise re-read them, editors' picks included: no extra cost.
@@ -154,11 +156,11 @@ EXPECTED_UNCACHED = {
     "archive-month": 5,
     "search": 5,
     "institution-list": 3,
-    "institution": 6,
+    "institution": 7,
     "person-list": 4,
     "person": 6,
     "agreement-list": 5,
-    "agreement": 6,
+    "agreement": 7,
 }
 
 

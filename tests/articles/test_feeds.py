@@ -171,12 +171,13 @@ def test_renaming_a_section_changes_its_feed(client, newsroom):
 
 
 # Queries per full response: the subject (if any), the validators, the items,
-# their bylines and their tags.
+# and one each for their bylines, quotes, speakers' positions, institutions,
+# people, agreements and tags.
 QUERY_PINS = [
-    ("latest", {}, 4),
-    ("latest-json", {}, 4),
-    ("section", {"slug": "science"}, 5),
-    ("tag", {"slug": "genomics"}, 5),
+    ("latest", {}, 9),
+    ("latest-json", {}, 9),
+    ("section", {"slug": "science"}, 10),
+    ("tag", {"slug": "genomics"}, 10),
 ]
 
 

@@ -412,7 +412,7 @@ def test_news_article_json_ld_has_the_recommended_properties(client, settings):
     ]
     assert data["publisher"]["name"] == settings.NEWSROOM_NAME
     assert data["about"][0] == {
-        "@type": "Organization",
+        "@type": "CollegeOrUniversity",
         "name": "KAIST",
         "url": "https://news.example.ac.kr" + institution.get_absolute_url(),
     }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.sitemaps import lastmods, parse, sitemap_entities
+from tests.support.sitemaps import every_sitemap, lastmods, sitemap_entities
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def site(settings):
 
 
 def test_sitemap_lists_every_institution_person_and_agreement_with_lastmod(client, site):
-    listed = lastmods(parse(client.get("/sitemap.xml")))
+    listed = lastmods(every_sitemap(client))
 
     for record in site.values():
         assert listed[BASE + record.get_absolute_url()], record

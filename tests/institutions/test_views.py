@@ -87,7 +87,7 @@ def test_institution_page_has_organization_json_ld(client):
 
     response = client.get(institution.get_absolute_url())
 
-    assertContains(response, '"@type":"Organization"')
+    assertContains(response, '"@type":"CollegeOrUniversity"')
     assertContains(response, "카이스트")
 
 

@@ -31,6 +31,23 @@ def parse(response):
     return etree.fromstring(response.content)
 
 
+def every_sitemap(client):
+    """Every URL the sitemap index leads to, gathered into one <urlset>.
+
+    /sitemap.xml is an index of one sitemap per kind of page; a crawler reads
+    them all, and so does this.
+    """
+    index = parse(client.get("/sitemap.xml"))
+    assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    merged = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    for loc in index.iterfind("s:sitemap/s:loc", NS):
+        path = "/" + loc.text.split("://", 1)[1].split("/", 1)[1]
+        if path.startswith("/news-sitemap"):
+            continue
+        merged.extend(parse(client.get(path)).findall("s:url", NS))
+    return merged
+
+
 def locs(tree):
     return [loc.text for loc in tree.iterfind("s:url/s:loc", NS)]
 
