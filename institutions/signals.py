@@ -135,9 +135,12 @@ for through in STORY_LINKS:
 @receiver(post_save, sender=Person, dispatch_uid="websub-person")
 @receiver(post_save, sender=Institution, dispatch_uid="websub-institution")
 @receiver([post_save, post_delete], sender=Agreement, dispatch_uid="websub-agreement")
-def subject_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        websub.change_note(subjects=[(SUBJECT_KINDS[sender], instance.pk)])
+def subject_changed(sender, instance, raw=False, created=False, **kwargs):
+    # A new section, tag, person or institution is in no feed yet; a new
+    # agreement may be one signed already, and so news.
+    if raw or (created and sender is not Agreement):
+        return
+    websub.change_note(subjects=[(SUBJECT_KINDS[sender], instance.pk)])
 
 
 SUBJECT_KINDS = {

@@ -236,7 +236,7 @@ class JsonFeed(XmlSafeMixin, feedgenerator.SyndicationFeed):
         if feed["language"]:
             document["language"] = feed["language"]
         if feed["author_name"]:
-            document["authors"] = [_json_author(feed["author_name"], feed["link"])]
+            document["authors"] = [{"name": feed["author_name"]}]
         if feed.get("hub"):
             document["hubs"] = [{"type": "WebSub", "url": feed["hub"]}]
         document["items"] = [self._item(item) for item in self.items]
@@ -455,6 +455,10 @@ class PoliteFeed(Feed):
             "summary": item.get("summary_text") or "",
             "authors": [name for name, _url in item_authors(item)],
             "published": published,
+            # Whole seconds: HTML's datetime allows at most three decimals.
+            "published_iso": (
+                timezone.localtime(published).isoformat(timespec="seconds") if published else ""
+            ),
             "published_display": newsroom_time_display(published, missing=""),
         }
 

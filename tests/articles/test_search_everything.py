@@ -436,7 +436,9 @@ def filtered_newsroom():
             section=science,
             published_at=early - datetime.timedelta(hours=1),
         ),
-        "campus": make_article(headline="Genome week on campus", section=campus),
+        "campus": make_article(
+            headline="Genome week on campus", section=campus, published_at=timezone.now()
+        ),
     }
     stories["science-early"].institutions.add(school)
     Byline.objects.create(article=stories["campus"], person=lee)

@@ -336,7 +336,7 @@ def test_json_feed_items_carry_image_attachment_and_linked_authors(client, newsr
         "name": "Han Seo-yeon",
         "url": absolute(newsroom.writer.get_absolute_url()),
     }
-    assert feed["authors"] == [{"name": "University Newsroom", "url": BASE + "/"}]
+    assert feed["authors"] == [{"name": "University Newsroom"}]
 
 
 def test_the_json_feed_checker_catches_what_the_specification_forbids():
@@ -859,7 +859,7 @@ def test_a_slow_hub_costs_one_short_timeout(
 def test_a_hub_that_refuses_is_logged_and_the_rest_still_sent(
     newsroom, hub, caplog, django_capture_on_commit_callbacks, monkeypatch
 ):
-    refused = []
+    refused, answer = [], HubHandler.do_POST
 
     def refuse_first(handler):
         if not refused:
@@ -868,7 +868,7 @@ def test_a_hub_that_refuses_is_logged_and_the_rest_still_sent(
             handler.send_response(429)
             handler.end_headers()
             return
-        HubHandler.do_POST(handler)
+        answer(handler)
 
     monkeypatch.setattr(HubHandler, "do_POST", refuse_first)
     with (
@@ -1043,7 +1043,7 @@ def test_the_page_shows_times_in_the_newsrooms_zone(client, newsroom):
     assert moment.text == newsroom_time_display(newsroom.newer.published_at)
     assert "Asia/Seoul (KST)" in moment.text
     assert moment.get("datetime").endswith("+09:00")
-    assert "Han Seo-yeon" in first.findtext(".//p[@class='feed-view__meta']")
+    assert "Han Seo-yeon" in first.find(".//p[@class='feed-view__meta']").text_content()
 
 
 def test_the_page_holds_no_inline_style_or_script(client, newsroom):
@@ -1101,4 +1101,9 @@ def test_the_page_is_valid_html(client, newsroom, tmp_path):
     )
 
     messages = json.loads(result.stdout)["messages"]
-    assert [m for m in messages if m.get("type") == "error"] == []
+    errors = [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '')}]"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == []
