@@ -47,7 +47,6 @@ def test_gzip_sits_outside_the_page_cache():
         ("feeds:latest-atom", {}, "application/atom+xml"),
         ("feeds:latest-json", {}, "application/feed+json"),
         ("sitemap", {}, "application/xml"),
-        ("sitemap-section", {"section": "articles"}, "application/xml"),
         ("news-sitemap", {}, "application/xml"),
     ],
 )
