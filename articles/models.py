@@ -284,6 +284,8 @@ def tag_in_public_use(slug):
     nor its feed hints at what is still in the works. Raises
     ``Tag.DoesNotExist`` otherwise.
     """
+    if "\x00" in slug or "%" in slug:
+        raise Tag.DoesNotExist(slug)  # no slug holds these; PostgreSQL refuses NUL (a 500)
     public_links = TaggedArticle.objects.filter(content_object__in=Article.objects.published())
     return (
         Tag.objects.filter(slug=slug).filter(Exists(public_links.filter(tag=OuterRef("pk")))).get()
