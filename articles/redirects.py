@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from django.http import HttpResponsePermanentRedirect
 
 from articles.models import ImportedAddress
+from newsroom.requestguard import CONTROL_CHARACTERS
 
 # The longest old address kept (the model's limit); anything longer is no key.
 PATH_KEY_MAX_LENGTH = ImportedAddress._meta.get_field("path").max_length
@@ -52,7 +53,9 @@ def imported_address_redirect(request, *, post_id=None):
     if request.method not in ("GET", "HEAD"):
         return None
     key = imported_path_key(request.path, post_id=post_id)
-    if len(key) > PATH_KEY_MAX_LENGTH:
+    # Decoding the escapes once more can make a NUL of "%2500", which
+    # PostgreSQL refuses in text (a 500); no kept address holds one.
+    if len(key) > PATH_KEY_MAX_LENGTH or CONTROL_CHARACTERS.search(key):
         return None
     address = (
         ImportedAddress.objects.filter(path=key).select_related("article").order_by("pk").first()
