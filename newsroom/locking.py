@@ -6,27 +6,21 @@ row has moved on since, the form is refused with a message naming who saved
 in between, and re-rendered with everything the second editor typed. Nothing
 is written, so the first editor's save stays as it was.
 
-A cheap "who else has this open" notice comes from the cache: each GET of a
-change page notes the user and time under a key for that object.
+Who else has the record open is newsroom/presence.py's job.
 """
 
-import datetime
 import hashlib
 
 from django import forms
-from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import revisions
+from newsroom import presence, revisions
 from newsroom.display import newsroom_time_display
 from newsroom.models import EditedRecord
 
 OPENED_VERSION_FIELD = "opened_version"
-OPEN_NOTICE_MINUTES = 10
 
 
 def version_bump(sender, instance, raw=False, **kwargs):
@@ -209,34 +203,5 @@ class OptimisticLockAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            self.open_notice(request, object_id)
+            presence.open_notice(request, self.model, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def open_notice(self, request, object_id):
-        """Tell the editor who else opened this record in the last few minutes."""
-        opts = self.model._meta
-        key = f"newsroom:open:{opts.label_lower}:{object_id}"
-        now = timezone.now()
-        recent = now - datetime.timedelta(minutes=OPEN_NOTICE_MINUTES)
-        readers = {
-            user_id: (name, seen)
-            for user_id, (name, seen) in (cache.get(key) or {}).items()
-            if seen >= recent
-        }
-        others = [
-            (name, seen) for user_id, (name, seen) in readers.items() if user_id != request.user.pk
-        ]
-        for name, seen in others:
-            messages.warning(
-                request,
-                _(
-                    "%(name)s opened this record at %(when)s and may be editing it. "
-                    "If they save first, your save will be refused, not lost."
-                )
-                % {"name": name, "when": newsroom_time_display(seen)},
-            )
-        readers[request.user.pk] = (
-            request.user.get_full_name() or request.user.get_username(),
-            now,
-        )
-        cache.set(key, readers, OPEN_NOTICE_MINUTES * 60)
