@@ -1,5 +1,11 @@
-"""Abstract bases the apps' records share; the newsroom app has no tables."""
+"""Abstract bases the apps' records share, and the admin's own records.
 
+``FormAutosave`` keeps what an editor typed into a change form before saving
+it (newsroom/autosave.py); it belongs to no app because every change form
+has one.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +29,31 @@ class EditedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FormAutosave(models.Model):
+    """What one person had typed into one admin form, kept while they type.
+
+    Not a revision of the record: nothing public reads it, and it is dropped
+    when the form is saved. ``object_id`` is empty for an add form.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_autosaves"
+    )
+    model_label = models.CharField(_("record kind"), max_length=100)
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    fields = models.JSONField(_("typed fields"), default=list)
+    opened_version = models.CharField(_("version opened"), max_length=64, blank=True)
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        verbose_name = _("form autosave")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "model_label", "object_id"], name="one_autosave_per_form"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.model_label} {self.object_id or 'new'} ({self.user_id})"
