@@ -1,6 +1,5 @@
 """No unpublished story may show up anywhere a reader or a crawler can go."""
 
-import datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -8,20 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticleStatus, Byline, RelatedArticle
-from tests.support.factories import (
-    make_agreement,
-    make_article,
-    make_institution,
-    make_person,
-    make_quote,
-    make_section,
-)
+from tests.support.gate import SEARCH_WORD, gated_newsroom
 
 # Stories published hours ago, reached by their dated addresses and archive months.
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
-
-SEARCH_WORD = "zebrafish"
 
 
 class _Links(HTMLParser):
@@ -36,76 +25,7 @@ class _Links(HTMLParser):
 
 @pytest.fixture
 def newsroom():
-    """Public stories and hidden ones that share every link a page could follow."""
-    now = timezone.now()
-    section = make_section(name="Research", slug="research")
-    parent = make_institution(name="KAIST", slug="kaist", short_name="KAIST")
-    school = make_institution(name="GSMSE", slug="gsmse", short_name="GSMSE", parent=parent)
-    person = make_person(name="Choi Speaker", slug="choi-speaker")
-    agreement = make_agreement(title="Zebrafish MOU", slug="zebrafish-mou", parties=[parent])
-    common = {"section": section, "tags": ["genomics", "zebrafish"]}
-
-    def linked(article):
-        article.institutions.add(school, parent)
-        article.people.add(person)
-        article.agreements.add(agreement)
-        Byline.objects.create(article=article, person=person)
-        make_quote(article=article, person=person, text=f"Quote in {article.headline}")
-        return article
-
-    public = [
-        linked(
-            make_article(
-                headline=f"Public {SEARCH_WORD} story {i}",
-                slug=f"public-story-{i}",
-                published_at=now - datetime.timedelta(hours=i + 1),
-                **common,
-            )
-        )
-        for i in range(3)
-    ]
-    hidden = [
-        make_article(
-            headline=f"Secret {SEARCH_WORD} draft",
-            slug="secret-draft-leak",
-            status=ArticleStatus.DRAFT,
-            published_at=now - datetime.timedelta(hours=1),
-            **common,
-        ),
-        make_article(
-            headline=f"Secret {SEARCH_WORD} in review",
-            slug="secret-review-leak",
-            status=ArticleStatus.REVIEW,
-            published_at=now - datetime.timedelta(hours=1),
-            **common,
-        ),
-        make_article(
-            headline=f"Secret {SEARCH_WORD} scheduled",
-            slug="secret-scheduled-leak",
-            published_at=now + datetime.timedelta(hours=3),
-            **common,
-        ),
-        make_article(
-            headline=f"Secret {SEARCH_WORD} embargoed",
-            slug="secret-embargoed-leak",
-            published_at=now - datetime.timedelta(minutes=30),
-            embargo_until=now + datetime.timedelta(days=1),
-            **common,
-        ),
-    ]
-    for article in hidden:
-        linked(article)
-        # Editors' picks pointing both ways must not open a door either.
-        RelatedArticle.objects.create(article=public[0], related=article)
-        RelatedArticle.objects.create(article=article, related=public[1])
-    return {
-        "public": public,
-        "hidden": hidden,
-        "section": section,
-        "institutions": [parent, school],
-        "person": person,
-        "agreement": agreement,
-    }
+    return gated_newsroom()
 
 
 def _assert_clean(response, hidden, where):

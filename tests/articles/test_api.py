@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 
 from articles.models import Article, ArticleStatus, Byline
 from institutions.models import AgreementParty
-from tests.support.api import HIDDEN_WORD, api_url, crawl, gated_newsroom, schema_holds
+from tests.support.api import api_url, crawl, schema_holds
 from tests.support.factories import (
     image_upload,
     make_agreement,
@@ -28,6 +28,7 @@ from tests.support.factories import (
     make_quote,
     make_section,
 )
+from tests.support.gate import HIDDEN_WORD, gated_newsroom
 
 pytestmark = pytest.mark.django_db
 

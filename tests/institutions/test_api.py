@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Byline
 from institutions.models import AgreementArea, AgreementParty
-from tests.support.api import HIDDEN_WORD, api_url, gated_newsroom, schema_holds
+from tests.support.api import api_url, schema_holds
 from tests.support.factories import (
     image_upload,
     make_agreement,
@@ -17,6 +17,7 @@ from tests.support.factories import (
     make_position,
     make_quote,
 )
+from tests.support.gate import HIDDEN_WORD, gated_newsroom
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
-"""Helpers for the read API's tests: a newsroom with hidden stories, a crawler, WSGI."""
+"""Helpers for the read API's tests: a crawler, the schema check, WSGI."""
 
-import datetime
 import json
 import re
 from contextlib import contextmanager
@@ -13,94 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.urls import reverse
-from django.utils import timezone
 from schemathesis import GenerationMode
-
-from articles.models import ArticleStatus, Byline
-from tests.support.factories import (
-    make_agreement,
-    make_article,
-    make_institution,
-    make_person,
-    make_position,
-    make_quote,
-    make_section,
-)
-
-HIDDEN_WORD = "Secret"
-
-
-def gated_newsroom():
-    """Public stories, and a draft, a story in review, a scheduled and an embargoed one.
-
-    Every story shares every link a client could follow: the section, two
-    tags, an institution and its school, a person (about, quoted, byline)
-    and an agreement. Hidden headlines and slugs all contain ``HIDDEN_WORD``.
-    """
-    now = timezone.now()
-    section = make_section(name="Research", slug="research")
-    parent = make_institution(name="KAIST", slug="kaist", short_name="KAIST")
-    school = make_institution(name="GSMSE", slug="gsmse", short_name="GSMSE", parent=parent)
-    person = make_person(name="Choi Speaker", slug="choi-speaker")
-    make_position(person=person, institution=school, title="Dean")
-    agreement = make_agreement(title="Zebrafish MOU", slug="zebrafish-mou", parties=[parent])
-    common = {"section": section, "tags": ["genomics", "zebrafish"]}
-
-    def linked(article):
-        article.institutions.add(school)
-        article.people.add(person)
-        article.agreements.add(agreement)
-        Byline.objects.create(article=article, person=person)
-        make_quote(article=article, person=person, text=f"Quote in {article.headline}")
-        return article
-
-    public = [
-        linked(
-            make_article(
-                headline=f"Public story {i}",
-                slug=f"public-story-{i}",
-                published_at=now - datetime.timedelta(hours=i + 1),
-                **common,
-            )
-        )
-        for i in range(3)
-    ]
-    hidden = [
-        linked(make_article(**fields, **common))
-        for fields in (
-            {
-                "headline": f"{HIDDEN_WORD} draft",
-                "slug": "secret-draft",
-                "status": ArticleStatus.DRAFT,
-                "published_at": now - datetime.timedelta(hours=1),
-            },
-            {
-                "headline": f"{HIDDEN_WORD} in review",
-                "slug": "secret-review",
-                "status": ArticleStatus.REVIEW,
-                "published_at": now - datetime.timedelta(hours=1),
-            },
-            {
-                "headline": f"{HIDDEN_WORD} scheduled",
-                "slug": "secret-scheduled",
-                "published_at": now + datetime.timedelta(hours=3),
-            },
-            {
-                "headline": f"{HIDDEN_WORD} embargoed",
-                "slug": "secret-embargoed",
-                "published_at": now - datetime.timedelta(minutes=30),
-                "embargo_until": now + datetime.timedelta(days=1),
-            },
-        )
-    ]
-    return {
-        "public": public,
-        "hidden": hidden,
-        "section": section,
-        "institutions": [parent, school],
-        "person": person,
-        "agreement": agreement,
-    }
 
 
 def api_url(name, **kwargs):
