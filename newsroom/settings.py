@@ -8,7 +8,9 @@ settings refuse to load without them rather than run with a guessable key.
 
 import datetime
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -277,6 +279,46 @@ if os.environ.get("NEWSROOM_S3_BUCKET"):
         },
     }
 
+
+def _bucket_origins():
+    """Where readers' browsers fetch renditions from when media is in a bucket.
+
+    The CSP's img-src must name that origin or every image is refused. It
+    follows from the storage options: the CDN or proxy domain if one is set,
+    else the S3 endpoint (path style: the endpoint itself; virtual hosting:
+    the bucket's own host name), else AWS's own host names for the bucket.
+    """
+    options = STORAGES["default"].get("OPTIONS", {})
+    bucket = options.get("bucket_name")
+    if not bucket:
+        return []
+    if options.get("custom_domain"):
+        return [f"{options['url_protocol']}//{options['custom_domain'].split('/')[0]}"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        return [
+            f"{endpoint.scheme}://{endpoint.netloc}",
+            f"{endpoint.scheme}://{bucket}.{endpoint.netloc}",
+        ]
+    region = options.get("region_name") or os.environ.get("AWS_DEFAULT_REGION")
+    hosts = [f"{bucket}.s3.amazonaws.com"] + (
+        [f"{bucket}.s3.{region}.amazonaws.com"] if region else []
+    )
+    return [f"https://{host}" for host in hosts]
+
+
+# Origins other than the site's own that serve media to readers: derived
+# from the bucket settings, or given outright (a CDN in front of the disk).
+NEWSROOM_MEDIA_ORIGINS = env_list("NEWSROOM_MEDIA_ORIGINS") or _bucket_origins()
+for _origin in NEWSROOM_MEDIA_ORIGINS:
+    # Only plain origins: a keyword or a second directive here would loosen
+    # the CSP for every page.
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin):
+        raise ImproperlyConfigured(
+            f"NEWSROOM_MEDIA_ORIGINS takes origins such as https://media.example.ac.kr, "
+            f"not {_origin!r}."
+        )
+
 # Uploads above this size are refused by the image validators; Django itself
 # streams anything larger than the memory limit to a temporary file.
 NEWSROOM_MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -316,7 +358,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *NEWSROOM_MEDIA_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
