@@ -195,6 +195,9 @@ class Server:
             str(log),
             "--log-level",
             "warning",
+            # One control socket per user by default (gunicorn 27): the
+            # benchmark runs two servers, and CI others beside it.
+            "--no-control-socket",
         ]
         self.process = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
 

@@ -235,6 +235,9 @@ class Gunicorn:
         command = [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(WORKERS)]
         command += ["--bind", f"127.0.0.1:{port}", "--timeout", "30"]
         command += ["--error-logfile", "-", "--log-level", "warning"]
+        # gunicorn 27 opens one control socket per user (~/.gunicorn/gunicorn.ctl)
+        # by default; another server on the machine would contend for it.
+        command += ["--no-control-socket"]
         # Django's log lines (outages, 503s) go to the workers' stderr: same file.
         with log.open("ab") as output:
             self.process = subprocess.Popen(
