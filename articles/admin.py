@@ -1,32 +1,40 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.urls import reverse
+from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from reversion.errors import RevertError
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from articles import previews, workflow
+from articles import live_drafts, previews, views, workflow
 from articles.forms import ArticleAdminForm, PreviewLinkForm, QuoteFormSet
 from articles.models import (
     Article,
     ArticleStatus,
     ArticleStatusChange,
     Byline,
+    LiveDraft,
     PreviewLink,
     Quote,
     RelatedArticle,
     Section,
+    TaggedArticle,
     tags_merge,
 )
 from institutions.models import Institution, Position, positions_prefetch
+from newsroom import revisions
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.display import newsroom_time_display, newsroom_zone_label
-from newsroom.locking import OptimisticLockAdminMixin
+from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
 from newsroom.validation import SaneDatesAdminMixin
 
 # Admins ---------------------------------------------------------------------
@@ -40,15 +48,34 @@ class SectionAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BylineInline(admin.TabularInline):
+class LiveDraftInlineMixin:
+    """Inline rows of a live story's form come from its draft when it has one."""
+
+    draft_relation = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        rows = live_drafts.draft_rows_of(obj, self.draft_relation) if obj is not None else None
+        if rows is None:
+            return formset
+        return type(
+            formset.__name__,
+            (live_drafts.DraftRowsFormSetMixin, formset),
+            {"draft_rows": rows, "extra": sum(1 for row in rows if not row.get("id"))},
+        )
+
+
+class BylineInline(LiveDraftInlineMixin, admin.TabularInline):
     model = Byline
+    draft_relation = "bylines"
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "role", "order"]
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(LiveDraftInlineMixin, admin.StackedInline):
     model = Quote
+    draft_relation = "quotes"
     formset = QuoteFormSet
     extra = 0
     autocomplete_fields = ["person"]
@@ -65,8 +92,9 @@ class QuoteInline(admin.StackedInline):
         return quote.printed_title or _("No position on the story's date: only the name prints.")
 
 
-class RelatedArticleInline(admin.TabularInline):
+class RelatedArticleInline(LiveDraftInlineMixin, admin.TabularInline):
     model = RelatedArticle
+    draft_relation = "curated_links"
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["related"]
@@ -81,7 +109,7 @@ class PreviewLinkInline(SaneDatesAdminMixin, admin.TabularInline):
     model = PreviewLink
     form = PreviewLinkForm
     extra = 0
-    fields = ["recipient", "expires_at", "link", "state", "created_by", "revoke"]
+    fields = ["recipient", "expires_at", "shows_draft", "link", "state", "created_by", "revoke"]
     readonly_fields = ["link", "state", "created_by"]
     verbose_name = _("preview link")
     verbose_name_plural = _("preview links (read without login until they expire or are revoked)")
@@ -129,6 +157,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
         "published_local",
         "embargo_local",
         "is_published",
+        "draft_changes",
         "updated_at",
         "updated_by",
     ]
@@ -206,7 +235,32 @@ class ArticleAdmin(NewsroomVersionAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        drafts = LiveDraft.objects.filter(article=models.OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("tags")
+            .annotate(
+                has_live_draft=models.Exists(drafts),
+                live_draft_submitted=models.Exists(drafts.filter(submitted_for_review=True)),
+            )
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/draft/compare/",
+                self.admin_site.admin_view(self.draft_compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_draft_compare",
+            ),
+            path(
+                "<path:object_id>/draft/preview/",
+                self.admin_site.admin_view(self.draft_preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_draft_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
@@ -220,7 +274,12 @@ class ArticleAdmin(NewsroomVersionAdmin):
         allowed = super().has_change_permission(request, obj)
         if not allowed or obj is None:
             return allowed
-        return workflow.article_editable_by(obj, request.user)
+        if workflow.article_editable_by(obj, request.user):
+            return True
+        # A live story's form writes its draft, never the live row.
+        return live_drafts.article_is_live(obj) and workflow.article_draft_editable_by(
+            obj, request.user
+        )
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
@@ -235,6 +294,8 @@ class ArticleAdmin(NewsroomVersionAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.user_can_publish(request.user):
             fields.extend(workflow.PUBLISHING_FIELDS)
+            if getattr(obj, "in_draft_mode", False):
+                fields.append("status")
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -245,8 +306,143 @@ class ArticleAdmin(NewsroomVersionAdmin):
             {
                 "can_publish": workflow.user_can_publish(request.user),
                 "user_can_add_tags": request.user.has_perm("taggit.add_tag"),
+                "draft_mode": getattr(obj, "in_draft_mode", False),
+                "live_draft": getattr(obj, "live_draft_row", None),
             },
         )
+
+    # Draft changes to a live story (articles.live_drafts): its change form
+    # shows and saves the draft; "Publish changes" saves the form to the story.
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None or not getattr(request, "_live_draft_editing", False):
+            return obj
+        draft = live_drafts.draft_of(obj)
+        if draft is None and not live_drafts.article_is_live(obj):
+            return obj
+        if draft is not None:
+            live_drafts.draft_article(obj, draft.content)
+        obj.in_draft_mode = True
+        obj.live_draft_row = draft
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        request._live_draft_editing = True
+        if request.method == "POST" and live_drafts.DISCARD_DRAFT in request.POST:
+            return self._draft_discard(request, object_id)
+        obj = self.get_object(request, unquote(object_id))
+        context = {}
+        if obj is not None and getattr(obj, "in_draft_mode", False):
+            context = self._draft_context(request, obj)
+        context.update(extra_context or {})
+        return super().change_view(request, object_id, form_url, context)
+
+    def _draft_context(self, request, obj):
+        draft = obj.live_draft_row
+        context = {
+            "live_draft_mode": True,
+            "live_draft": draft,
+            "live_draft_can_publish": workflow.user_can_publish(request.user),
+            "live_draft_compare_url": None,
+            "live_draft_differs": [],
+        }
+        if draft is not None:
+            live = Article.objects.get(pk=obj.pk)
+            rows = revisions.snapshot_compare(
+                Article,
+                revisions.current_snapshot(live),
+                revisions.current_snapshot(obj),
+                child_labels=self.compare_child_labels,
+            )
+            context["live_draft_differs"] = [str(row["label"]) for row in rows if row["changed"]]
+            context["live_draft_compare_url"] = self._draft_url(obj, "compare")
+            context["live_draft_preview_url"] = self._draft_url(obj, "preview")
+            context["live_draft_stale"] = draft.live_version != live.version
+        return context
+
+    def _draft_url(self, obj, view):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_draft_{view}", args=[quote(obj.pk)]
+        )
+
+    def _change_url(self, obj):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+
+    def _draft_discard(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such article."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        with transaction.atomic():
+            stored = live_drafts.draft_stamp_stored(obj.pk)
+            if request.POST.get(OPENED_VERSION_FIELD) != stored:
+                messages.error(
+                    request,
+                    gettext(
+                        "The story or its draft was saved by someone else after you opened "
+                        "it, so nothing was discarded. Look at the draft again first."
+                    ),
+                )
+            elif live_drafts.live_draft_discard(article=obj):
+                messages.success(
+                    request,
+                    gettext("Discarded the draft changes; the live version is as it was."),
+                )
+            else:
+                messages.info(request, gettext("There were no draft changes to discard."))
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def draft_compare_view(self, request, object_id):
+        """The live version (A) beside the pending draft (B), with the history's compare page."""
+        live = self.get_object(request, unquote(object_id))
+        if live is None:
+            raise Http404(gettext("No such article."))
+        if not self.has_view_or_change_permission(request, live):
+            raise PermissionDenied
+        draft = live_drafts.draft_of(live)
+        if draft is None:
+            messages.info(request, gettext("This story has no draft changes."))
+            return HttpResponseRedirect(self._change_url(live))
+        shown = live_drafts.draft_article(Article.objects.get(pk=live.pk), draft.content)
+        who = draft.updated_by
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": live,
+            "object_id": quote(live.pk),
+            "title": gettext("Live version and draft changes of %s") % live,
+            "left_label": gettext("Live version (what the public sees)"),
+            "right_label": gettext("Draft saved %(when)s by %(who)s")
+            % {
+                "when": newsroom_time_display(draft.updated_at),
+                "who": who.get_username() if who else gettext("someone"),
+            },
+            "rows": revisions.snapshot_compare(
+                Article,
+                revisions.current_snapshot(live),
+                revisions.current_snapshot(shown),
+                child_labels=self.compare_child_labels,
+            ),
+            "restore_version": None,
+        }
+        return TemplateResponse(request, self.compare_template, context)
+
+    def draft_preview_view(self, request, object_id):
+        """The draft on the public page's template, for staff; never cached, never indexed."""
+        live = self.get_object(request, unquote(object_id))
+        if live is None:
+            raise Http404(gettext("No such article."))
+        if not self.has_view_or_change_permission(request, live):
+            raise PermissionDenied
+        draft = live_drafts.draft_of(live)
+        if draft is None:
+            messages.info(request, gettext("This story has no draft changes."))
+            return HttpResponseRedirect(self._change_url(live))
+        return views.draft_preview_response(request, article=live, draft=draft)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not workflow.user_can_publish(request.user):
@@ -285,6 +481,18 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 "<p>{}</p>",
                 _("The sizes readers get are still being made; pages show no image until then."),
             ),
+        )
+
+    @admin.display(description=_("draft changes"))
+    def draft_changes(self, obj):
+        if not getattr(obj, "has_live_draft", False):
+            return "—"
+        return format_html(
+            '{}{} <a href="{}">{}</a>',
+            _("Live version differs from draft"),
+            _(" (submitted for review)") if obj.live_draft_submitted else "",
+            self._draft_url(obj, "compare"),
+            _("compare"),
         )
 
     @admin.display(description=_("state"), ordering="status")
@@ -367,6 +575,20 @@ class ArticleAdmin(NewsroomVersionAdmin):
     # Saving.
 
     def save_model(self, request, obj, form, change):
+        if change and getattr(obj, "in_draft_mode", False):
+            if live_drafts.draft_action(request.POST) != live_drafts.PUBLISH_CHANGES:
+                # Nothing is written to the story; a new upload is stored now
+                # (without its metadata, as Article.save does) for the draft to name.
+                if obj.lead_image and not obj.lead_image._committed:
+                    obj.lead_image.save(obj.lead_image.name, obj.lead_image.file, save=False)
+                return
+            # The in-memory draft rows must not stand in for the stored ones
+            # while the revision collects the saved story.
+            obj._prefetched_objects_cache = {}
+            obj.__dict__.pop("institutions_with_family", None)
+            obj.__dict__.pop("tag_list", None)
+        elif change and not workflow.article_editable_by(obj, request.user):
+            raise PermissionDenied
         before = None
         if change:
             before = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
@@ -375,6 +597,75 @@ class ArticleAdmin(NewsroomVersionAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         workflow.status_change_record(article=obj, from_status=before, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if not (change and getattr(obj, "in_draft_mode", False)):
+            return super().save_related(request, form, formsets, change)
+        action = live_drafts.draft_action(request.POST)
+        if action == live_drafts.PUBLISH_CHANGES:
+            super().save_related(request, form, formsets, change)
+            for formset in formsets:
+                if isinstance(formset, live_drafts.DraftRowsFormSetMixin):
+                    # Live rows the draft removed are not in its formset.
+                    kept = {f.instance.pk for f in formset.forms if f.instance.pk is not None}
+                    formset.model._default_manager.filter(**{formset.fk.name: obj}).exclude(
+                        pk__in=kept
+                    ).delete()
+            live_drafts.live_draft_discard(article=obj)
+            request._live_draft_done = "published"
+            return None
+        for formset in formsets:
+            if formset.model is PreviewLink:
+                self.save_formset(request, form, formset, change)
+        draft = live_drafts.live_draft_save(
+            article=Article.objects.get(pk=obj.pk),
+            content=live_drafts.content_from_forms(form, formsets),
+            user=request.user,
+            submit=action == live_drafts.SUBMIT_DRAFT,
+        )
+        if draft is None:
+            request._live_draft_done = "unchanged"
+        elif action == live_drafts.SUBMIT_DRAFT:
+            request._live_draft_done = "submitted"
+        else:
+            request._live_draft_done = "saved"
+        return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_live_draft_done", "published") != "published":
+            return []  # nothing was saved to the story (log_change words it)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        done = getattr(request, "_live_draft_done", None)
+        if done == "published":
+            message = gettext("Published changes")
+        elif done in ("saved", "submitted"):
+            message = gettext("Saved draft changes (the live version is unchanged)")
+        elif done == "unchanged":
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        done = getattr(request, "_live_draft_done", None)
+        if done is None:
+            return super().response_change(request, obj)
+        text = {
+            "published": gettext("Published the changes to “%s”: readers see them now."),
+            "saved": gettext(
+                "Saved the draft changes to “%s”. The public still sees the live version."
+            ),
+            "submitted": gettext(
+                "Submitted the changes to “%s” for review. The public still sees the live "
+                "version until an editor publishes them."
+            ),
+            "unchanged": gettext(
+                "The form says what the live version of “%s” says, so there is no draft to keep."
+            ),
+        }[done]
+        messages.success(request, text % obj)
+        return HttpResponseRedirect(self._change_url(obj))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is PreviewLink:
@@ -407,6 +698,109 @@ class ArticleAdmin(NewsroomVersionAdmin):
 
     def restore_done(self, request, *, before, after):
         workflow.status_change_record(article=after, from_status=before.status, user=request.user)
+
+    live_restore_note = _(
+        "This story is live: restoring makes version A a draft of it, and the public keeps "
+        "the live version until an editor publishes the changes."
+    )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring into a live story makes a draft of it instead of changing it live."""
+        obj = super().get_object(request, unquote(object_id))
+        if obj is None or not live_drafts.article_is_live(obj):
+            return super().revision_view(request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            context = {"restore_note": self.live_restore_note, "restore_options": []}
+            context.update(extra_context or {})
+            return super().revision_view(request, object_id, version_id, context)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.versions_of(obj), pk=version_id)
+        if request.POST.get(OPENED_VERSION_FIELD) != record_stamp(obj):
+            messages.error(
+                request,
+                gettext(
+                    "Someone saved this record after you opened the comparison; "
+                    "look at the current version again before restoring."
+                ),
+            )
+            return HttpResponseRedirect(request.path)
+        if request.POST.get(workflow.RESTORE_PUBLICATION_STATE):
+            messages.error(
+                request,
+                gettext(
+                    "Not restored: restoring into a live story makes a draft of its content, "
+                    "and a draft never changes the status or publication times."
+                ),
+            )
+            return HttpResponseRedirect(request.path)
+        try:
+            root, children = self._revision_rows(version, obj)
+            draft, notes = live_drafts.live_draft_from_revision(
+                article=obj, version_root=root, children=children, user=request.user
+            )
+        except RevertError as error:
+            messages.error(request, gettext("Not restored: %s") % error)
+            return HttpResponseRedirect(request.path)
+        except live_drafts.DraftExists as exists:
+            who = exists.draft.updated_by
+            messages.error(
+                request,
+                gettext(
+                    "Not restored: this story already has draft changes (saved %(when)s by "
+                    "%(who)s). Publish or discard them first, so that nothing is lost."
+                )
+                % {
+                    "when": newsroom_time_display(exists.draft.updated_at),
+                    "who": who.get_username() if who else gettext("someone"),
+                },
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        if draft is None:
+            messages.info(
+                request,
+                gettext(
+                    "The version saved %s says what the live version says: there is nothing "
+                    "to restore."
+                )
+                % newsroom_time_display(version.revision.date_created),
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        messages.success(
+            request,
+            gettext(
+                "Restored the version saved %s as draft changes to this live story. The "
+                "public sees the live version until an editor publishes the changes."
+            )
+            % newsroom_time_display(version.revision.date_created),
+        )
+        for note in notes:
+            messages.warning(request, note)
+        return HttpResponseRedirect(self._change_url(obj))
+
+    @staticmethod
+    def _revision_rows(version, article):
+        """The stored fields of the article and of its inline rows in ``version``'s revision.
+
+        Through reversion's public ``Version.field_dict``; newsroom.revisions
+        has no function returning raw rows yet.
+        """
+        parent = {
+            "bylines": "article_id",
+            "quotes": "article_id",
+            "curated_links": "article_id",
+            "tagged_items": "content_object_id",
+        }
+        models_of = {**live_drafts.INLINES, "tagged_items": TaggedArticle}
+        children = {}
+        for relation, model in models_of.items():
+            rows = []
+            for child in version.revision.version_set.get_for_model(model):
+                fields = child.field_dict
+                if str(fields.get(parent[relation])) == str(article.pk):
+                    rows.append(fields)
+            children[relation] = rows
+        return version.field_dict, children
 
     def history_extra_context(self, request, obj):
         if obj is None:

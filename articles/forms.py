@@ -7,10 +7,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from articles import previews, workflow
+from articles import live_drafts, previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink
+from newsroom import revisions
 from newsroom.display import newsroom_time_display, newsroom_zone_label
-from newsroom.locking import LockedModelForm
+from newsroom.locking import OPENED_VERSION_FIELD, LockedModelForm
 from newsroom.text import slug_from
 from newsroom.validation import refuse_unless_confirmed
 
@@ -24,7 +25,7 @@ class PreviewLinkForm(forms.ModelForm):
 
     class Meta:
         model = PreviewLink
-        fields = ["recipient", "expires_at"]
+        fields = ["recipient", "expires_at", "shows_draft"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +52,10 @@ class ArticleAdminForm(LockedModelForm):
 
     can_publish = False
     user_can_add_tags = False
+    # A live story's form (articles.live_drafts): saving writes its draft,
+    # and the version check is the draft's.
+    draft_mode = False
+    live_draft = None
 
     class Meta:
         model = Article
@@ -58,6 +63,15 @@ class ArticleAdminForm(LockedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.draft_mode:
+            self.lock_disabled = True  # the draft's own check, in clean()
+            self.fields[OPENED_VERSION_FIELD].initial = live_drafts.draft_stamp(
+                self.instance, self.live_draft
+            )
+            content = getattr(self.instance, "draft_content", None)
+            if content is not None and "tags" in self.fields:
+                # The tag manager reads the stored tags, not the draft's.
+                self.initial["tags"] = [Tag(name=name) for name in content.get("tags", [])]
         if "slug" in self.fields:
             # Left empty (the browser's slug maker writes nothing for Korean),
             # it is made from the headline on the server.
@@ -124,9 +138,12 @@ class ArticleAdminForm(LockedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.draft_mode:
+            self._draft_clean()
         status = cleaned.get("status", self.instance.status)
         if not self.can_publish:
-            if status == ArticleStatus.PUBLISHED:
+            # A writer's draft of a live story leaves the status alone.
+            if status == ArticleStatus.PUBLISHED and not self.draft_mode:
                 self.add_error("status", _("Only an editor can publish a story."))
             # These fields are read-only for writers, so a value in the POST
             # was typed into a crafted request: refuse it rather than ignore it.
@@ -158,6 +175,59 @@ class ArticleAdminForm(LockedModelForm):
                 ],
             )
         return cleaned
+
+    def _draft_clean(self):
+        """The rules of a live story's form: who may publish, and nobody saved in between."""
+        action = live_drafts.draft_action(self.data)
+        if action == live_drafts.PUBLISH_CHANGES and not self.can_publish:
+            raise forms.ValidationError(
+                _(
+                    "Only an editor can publish changes to a live story. Your changes are "
+                    "still in the form: save them as a draft and submit them for review."
+                ),
+                code="publish_changes_not_allowed",
+            )
+        if action != live_drafts.PUBLISH_CHANGES:
+            moved = [
+                str(self.fields[name].label)
+                for name in workflow.PUBLICATION_STATE
+                if name in self.fields and name in self.changed_data
+            ]
+            if moved:
+                raise forms.ValidationError(
+                    _(
+                        "A draft holds the story's content only; %(fields)s change when an "
+                        "editor publishes (use “Publish changes”), or put them back."
+                    )
+                    % {"fields": ", ".join(moved)},
+                    code="publication_in_draft",
+                )
+        opened_with = self.cleaned_data.get(OPENED_VERSION_FIELD)
+        if not opened_with:
+            raise forms.ValidationError(
+                _("This form arrived without its version number; reload the page and try again."),
+                code="missing_version",
+            )
+        current = live_drafts.draft_stamp_stored(self.instance.pk)
+        if current is not None and current != opened_with:
+            draft = live_drafts.draft_of(self.instance)
+            if draft is not None and draft.updated_by is not None:
+                who = draft.updated_by.get_full_name() or draft.updated_by.get_username()
+                when = draft.updated_at
+            else:
+                who, when = revisions.last_change(
+                    Article.objects.select_related("updated_by").get(pk=self.instance.pk)
+                )
+            raise forms.ValidationError(
+                _(
+                    "%(who)s saved this story or its draft at %(when)s, after you opened it. "
+                    "Nothing you typed has been saved; it is still in the form below. Open "
+                    "the story in a new tab to see their version, bring your changes into "
+                    "it there, and save that."
+                )
+                % {"who": who, "when": newsroom_time_display(when, missing=_("a moment ago"))},
+                code="draft_conflict",
+            )
 
 
 class QuoteFormSet(forms.BaseInlineFormSet):

@@ -737,6 +737,14 @@ class PreviewLink(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    shows_draft = models.BooleanField(
+        _("shows draft changes"),
+        default=False,
+        help_text=_(
+            "For a live story: the link shows its pending draft changes instead of sending "
+            "the reader to the public page. Links made before the draft never show it."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -990,6 +998,72 @@ class ArticleSearchDocument(models.Model):
         return str(self.article_id)
 
 
+class LiveDraft(EditedRecord):
+    """Changes prepared for a live (published or scheduled) story, kept apart from it.
+
+    The public pages, feeds, search, sitemaps and API read the article row
+    through ``Article.objects.published()`` and never this table, so the
+    live version stays what it is until an editor publishes the changes.
+    ``content`` holds the story's content fields and inline rows as
+    ``articles.live_drafts`` writes them; ``version`` (from ``EditedRecord``)
+    lets the admin refuse a save based on an older copy of the draft.
+    """
+
+    article = models.OneToOneField(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="live_draft"
+    )
+    content = models.JSONField(_("draft content"), default=dict)
+    live_version = models.PositiveIntegerField(
+        _("live version drafted from"),
+        default=0,
+        help_text=_("The story's version when the draft was last saved."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_for_review = models.BooleanField(
+        _("submitted for review"),
+        default=False,
+        help_text=_("The writer asks an editor to publish these changes."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("draft of a live story")
+        verbose_name_plural = _("drafts of live stories")
+        indexes = [
+            models.Index(
+                fields=["submitted_at"],
+                name="live_draft_submitted",
+                condition=Q(submitted_for_review=True),
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Draft changes to “%s”") % self.article
+
+
 # Whole-story revisions: the article with everything that hangs off it. The
 # tag manager and the curated M2M are left out of the article's own fields
 # because their rows (tagged_items, curated_links) are followed instead.
@@ -1003,3 +1077,5 @@ revisions.register(
     exclude=("tags", "related_articles", "version"),
     follow=("quotes", "bylines", "tagged_items", "curated_links"),
 )
+
+from articles.models_notifications import Notification  # noqa: E402, F401

@@ -16,7 +16,14 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.models import Article, Section, sections_for_navigation, tag_in_public_use
+from articles.live_drafts import draft_article
+from articles.models import (
+    Article,
+    LiveDraft,
+    Section,
+    sections_for_navigation,
+    tag_in_public_use,
+)
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve
 from articles.related import RelatedArticleSuggestion, related_articles_for
 from articles.search import (
@@ -317,6 +324,12 @@ class ArticlePreviewView(ArticleDetailView):
                 status=unavailable.status,
             )
             return self.private(response)
+        if self.link.shows_draft:
+            draft = LiveDraft.objects.filter(article_id=self.link.article_id).first()
+            if draft is not None:
+                return draft_preview_response(
+                    request, article=self.link.article, draft=draft, preview_link=self.link
+                )
         if self.link.article.is_published():
             return self.private(redirect(self.link.article))
         return self.private(DetailView.get(self, request, *args, **kwargs))
@@ -332,3 +345,23 @@ class ArticlePreviewView(ArticleDetailView):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def draft_preview_response(request, *, article, draft, preview_link=None):
+    """The draft changes to a live story on the public page's template; private.
+
+    Built in memory from the draft (articles.live_drafts), never saved, never
+    cached, never indexed. Further reading is scored afresh and not cached:
+    the article page's cache is keyed by the live story, and must not learn
+    the draft's links.
+    """
+    shown = draft_article(Article.objects.for_article_page().get(pk=article.pk), draft.content)
+    context = {
+        "article": shown,
+        "object": shown,
+        "is_preview": True,
+        "draft_preview": True,
+        "preview_link": preview_link,
+        "related": related_articles_for(shown, limit=6),
+    }
+    return ArticlePreviewView.private(render(request, "articles/article_detail.html", context))

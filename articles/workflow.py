@@ -8,6 +8,7 @@ actions and the tests all ask the same questions.
 import datetime
 
 from django.db import transaction
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +38,18 @@ def article_editable_by(article, user):
     if user_can_publish(user):
         return True
     return article.created_by_id == user.pk and article.status in WRITER_EDITABLE
+
+
+def article_draft_editable_by(article, user):
+    """Who may prepare draft changes to a live story (articles.live_drafts).
+
+    Editors, for any story; a writer, for a story they created. Bylines name
+    people in the directory, not accounts, so they cannot say which writer
+    wrote a story. Publishing the changes stays with the editors.
+    """
+    if not user.is_active or not user.has_perm(CHANGE_PERMISSION):
+        return False
+    return user_can_publish(user) or article.created_by_id == user.pk
 
 
 def status_change_record(*, article, from_status, user, when=None):
@@ -151,11 +164,23 @@ def articles_in_state(queryset, state, *, now=None):
 
 
 def review_queue():
-    """Stories waiting for an editor, the longest-waiting first."""
+    """Stories waiting for an editor, the longest-waiting first.
+
+    Drafts in review, and live stories whose draft changes a writer has
+    submitted (``changes_submitted``), waiting since the submission.
+    """
+    submitted = Q(live_draft__submitted_for_review=True)
     return (
-        Article.objects.filter(status=ArticleStatus.REVIEW)
+        Article.objects.filter(Q(status=ArticleStatus.REVIEW) | submitted)
+        .annotate(
+            changes_submitted=ExpressionWrapper(submitted, output_field=BooleanField()),
+            waiting_since=Case(
+                When(status=ArticleStatus.REVIEW, then=F("updated_at")),
+                default=F("live_draft__submitted_at"),
+            ),
+        )
         .select_related("section", "updated_by", "created_by")
-        .order_by("updated_at", "pk")
+        .order_by("waiting_since", "pk")
     )
 
 

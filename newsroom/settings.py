@@ -335,6 +335,34 @@ NEWSROOM_RENDITIONS_INLINE_PIXELS = env_int("NEWSROOM_RENDITIONS_INLINE_PIXELS",
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Workflow notifications (articles/notifications.py) go through Django's
+# mailer: printed to the console in development, SMTP in production (tests
+# get Django's in-memory outbox). They leave after the save commits; a mail
+# server that fails is logged, and the timeout bounds one that hangs.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        # Only the SMTP backend takes these; the others refuse unknown options.
+        "OPTIONS": {
+            "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+            "port": env_int("DJANGO_EMAIL_PORT", 25),
+            "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+            "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+            "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
+        }
+        if _email_backend == _SMTP_BACKEND
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# Off: notifications stay in the admin only.
+NEWSROOM_NOTIFY_EMAIL = env_bool("NEWSROOM_NOTIFY_EMAIL", True)
+
 LOGIN_URL = "admin:login"
 
 # Sign-in throttling (django-axes): after five wrong passwords for one account

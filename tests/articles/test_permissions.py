@@ -88,20 +88,29 @@ def test_only_editors_edit_someone_elses_draft(client, staff, role, allowed):
 @pytest.mark.parametrize(
     ("role", "allowed"), [("Writer", False), ("Editor", True), ("Administrator", True)]
 )
-def test_only_editors_edit_a_published_story_even_the_writers_own(client, staff, role, allowed):
+def test_only_editors_publish_changes_to_a_live_story_even_the_writers_own(
+    client, staff, role, allowed
+):
+    """Saving a live story keeps a draft (articles.live_drafts); only editors publish it."""
     user = staff(role)
     article = make_article(headline="Out there", created_by=user)
     page = client.get(change_url(article))
     assert page.status_code == 200
-    if allowed:
-        data = admin_form_data(page, headline="Corrected")
-    else:
-        # The writer sees a read-only page; craft the POST a browser would send.
-        data = {"headline": "Corrected", "slug": article.slug, "status": "published"}
+    data = admin_form_data(page, headline="Corrected", _publish_changes="1")
     response = client.post(change_url(article), data)
-    assert response.status_code == (302 if allowed else 403)
+    if allowed:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        assert "Only an editor can publish changes" in response.content.decode()
     article.refresh_from_db()
     assert (article.headline == "Corrected") is allowed
+    if not allowed:
+        saved = client.post(change_url(article), admin_form_data(page, headline="Corrected"))
+        assert saved.status_code == 302
+        article.refresh_from_db()
+        assert article.headline == "Out there"
+        assert article.live_draft.content["fields"]["headline"] == "Corrected"
 
 
 @pytest.mark.parametrize(

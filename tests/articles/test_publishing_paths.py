@@ -100,9 +100,11 @@ def test_restoring_old_words_into_a_live_story_keeps_it_live(client):
 
     response = _restore(client, article, first)
 
+    # Into a live story, a restore makes a draft: the public keeps the live words.
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.headline == "Draft words"
+    assert article.headline == "First words"
+    assert article.live_draft.content["fields"]["headline"] == "Draft words"
     assert article.status == ArticleStatus.PUBLISHED
     assert article.published_at == published_at
     assert client.get(article.get_absolute_url()).status_code == 200

@@ -4,7 +4,7 @@ import pytest
 import reversion
 from django.urls import reverse
 
-from articles.models import Article, ArticleStatus, Quote
+from articles.models import Article, ArticleStatus, LiveDraft, Quote
 from tests.support.admin import restore, save_change, versions_of
 from tests.support.factories import make_article, make_person, make_quote
 
@@ -82,17 +82,23 @@ def test_history_page_lists_revisions_and_status_changes(editor_client, story):
     assert "Compare A with B" in content
 
 
-def test_writer_cannot_restore_a_published_story(writer_client, story):
+def test_writer_restoring_into_their_published_story_only_drafts(writer_client, story):
     story.created_by = writer_client.user
     story.status = ArticleStatus.PUBLISHED
+    story.headline = "Trial halted"
     story.save()
+    live_headline = story.headline
     first = versions_of(story)[0]
     url = reverse("admin:articles_article_revision", args=[story.pk, first.pk])
     response = writer_client.post(
         url, {"opened_version": str(Article.objects.get(pk=story.pk).version)}
     )
-    assert response.status_code == 403
-    assert Article.objects.get(pk=story.pk).status == ArticleStatus.PUBLISHED
+    assert response.status_code == 302
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.status == ArticleStatus.PUBLISHED
+    assert stored.headline == live_headline
+    assert stored.version == story.version
+    assert LiveDraft.objects.get(article=story).content["fields"]["headline"] == "Trial begins"
 
 
 def test_restored_quote_keeps_its_text_and_order(editor_client, story):
