@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from institutions.models import Institution, positions_prefetch
+from institutions.models import (
+    Institution,
+    Person,
+    positions_prefetch,
+    unconfirmed_message,
+    unconfirmed_records,
+)
 from newsroom import revisions
 from newsroom.fields import SanitizedHTMLField
 from newsroom.images import IMAGE_VALIDATORS
@@ -547,6 +553,17 @@ class Article(EditedRecord):
             problems["section"] = _("Choose a section before publishing.")
         if self.lead_image and not (self.lead_image_alt or "").strip():
             problems["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
+        if self.pk is not None:
+            # Writers' proposals stay off the public site until an editor
+            # confirms or merges them, and so do the stories naming them.
+            proposals = unconfirmed_records(
+                people_ids=Person.objects.filter(
+                    Q(quotes__article=self) | Q(bylines__article=self) | Q(articles=self)
+                ).values("pk"),
+                institution_ids=self.institutions.values("pk"),
+            )
+            if proposals:
+                problems["__all__"] = unconfirmed_message(proposals)
         return problems
 
     def clean(self):

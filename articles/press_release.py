@@ -49,6 +49,7 @@ from institutions.models import (
     InstitutionKind,
     Person,
     Position,
+    proposal_fields,
 )
 from newsroom import revisions
 
@@ -875,8 +876,8 @@ def press_release_import(*, plan, user):
         transaction.atomic(),
         revisions.recorded(user=user, comment=_("Imported from a press release.")),
     ):
-        institutions = _institutions_create(plan.institutions)
-        people = {p.key: (p.existing or _person_create(p)) for p in plan.people}
+        institutions = _institutions_create(plan.institutions, user=user)
+        people = {p.key: (p.existing or _person_create(p, user=user)) for p in plan.people}
         for p in plan.people:
             _position_ensure(p, people[p.key], institutions)
         article = Article(
@@ -932,7 +933,7 @@ def _check_permissions(plan, user):
         raise PermissionDenied(", ".join(needed))
 
 
-def _institutions_create(plans):
+def _institutions_create(plans, *, user):
     created = {}
     for plan in plans:
         if plan.existing is not None:
@@ -943,6 +944,7 @@ def _institutions_create(plans):
             short_name=plan.short_name[:40],
             kind=plan.kind,
             slug=_unique_slug(Institution, plan.short_name or plan.name),
+            **proposal_fields(user, Institution),
         )
     for plan in plans:
         if plan.existing is not None or not plan.parent:
@@ -958,8 +960,12 @@ def _institutions_create(plans):
     return created
 
 
-def _person_create(plan):
-    return Person.objects.create(name=plan.name[:200], slug=_unique_slug(Person, plan.name))
+def _person_create(plan, *, user):
+    return Person.objects.create(
+        name=plan.name[:200],
+        slug=_unique_slug(Person, plan.name),
+        **proposal_fields(user, Person),
+    )
 
 
 def _position_ensure(plan, person, institutions):

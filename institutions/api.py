@@ -1,7 +1,8 @@
 """Institutions, people and agreements in the read API (/api/v1/; docs/api.md).
 
-The records here are public as they are, but the stories listed with them
-are not: each nested list starts from ``Article.objects.published()``, like
+The records here are public as they are, writers' unconfirmed proposals
+apart (``confirmed()``: no item, no page, no unit in a list of children);
+the stories listed with them are not: each nested list starts from ``Article.objects.published()``, like
 the institution, person and agreement pages, so no draft, scheduled or
 embargoed story shows up through an institution, a speaker or a partner.
 The reference shapes (``InstitutionRef``...) are defined here and reused by
@@ -224,14 +225,19 @@ def institution_item(request, institution, children):
 )
 def institution_list(request, response: HttpResponse, page: Query[PageParameters]):
     window = INSTITUTIONS.window(
-        Institution.objects.all(), cursor=page.cursor, limit=page.limit, columns=("updated_at",)
+        Institution.objects.confirmed(),
+        cursor=page.cursor,
+        limit=page.limit,
+        columns=("updated_at",),
     )
     if answer := webapi.not_modified(request, response, rows=window.rows):
         return answer
     institutions = window.arrange(
         Institution.objects.filter(pk__in=window.pks)
         .select_related("parent")
-        .prefetch_related(Prefetch("children", queryset=Institution.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("children", queryset=Institution.objects.confirmed().order_by("name"))
+        )
     )
     return {
         "items": [
@@ -254,7 +260,7 @@ def institution_list(request, response: HttpResponse, page: Query[PageParameters
 )
 @decorate_view(webapi.no_query_parameters)
 def institution_detail(request, response: HttpResponse, slug: str = SlugPath):
-    institution = Institution.objects.select_related("parent").filter(slug=slug).first()
+    institution = Institution.objects.confirmed().select_related("parent").filter(slug=slug).first()
     if institution is None:
         raise Http404("No institution has this slug.")
     stories = newest_stories(Article.objects.published().about_institution(institution))
@@ -266,7 +272,7 @@ def institution_detail(request, response: HttpResponse, slug: str = SlugPath):
         pk__in=AgreementParty.objects.filter(institution_id__in=family).values("agreement_id")
     ).order_by("-signed_on", "title", "pk")
     return {
-        **institution_item(request, institution, institution.children.order_by("name")),
+        **institution_item(request, institution, institution.children.confirmed().order_by("name")),
         "aliases": institution.alias_list,
         "description": institution.description,
         "agreements": [agreement_ref(request, agreement) for agreement in agreements],
@@ -334,7 +340,10 @@ def person_item(request, person, positions):
 )
 def person_list(request, response: HttpResponse, page: Query[PageParameters]):
     window = PEOPLE.window(
-        Person.objects.all(), cursor=page.cursor, limit=page.limit, columns=("updated_at",)
+        Person.objects.confirmed(),
+        cursor=page.cursor,
+        limit=page.limit,
+        columns=("updated_at",),
     )
     if answer := webapi.not_modified(request, response, rows=window.rows):
         return answer
@@ -360,7 +369,7 @@ def person_list(request, response: HttpResponse, page: Query[PageParameters]):
 )
 @decorate_view(webapi.no_query_parameters)
 def person_detail(request, response: HttpResponse, slug: str = SlugPath):
-    person = Person.objects.filter(slug=slug).first()
+    person = Person.objects.confirmed().filter(slug=slug).first()
     if person is None:
         raise Http404("No person has this slug.")
     stories = newest_stories(Article.objects.published().about_person(person))

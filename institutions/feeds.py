@@ -38,7 +38,7 @@ class InstitutionFeed(ArticleFeed):
     """Stories about an institution or any institution beneath it."""
 
     def get_object(self, request, slug):
-        institution = Institution.objects.get(slug=slug)
+        institution = Institution.objects.confirmed().get(slug=slug)
         return FeedScope(
             request=request,
             subject=institution,
@@ -62,7 +62,7 @@ class PersonFeed(ArticleFeed):
     """Stories that are about a person or quote them."""
 
     def get_object(self, request, slug):
-        person = Person.objects.get(slug=slug)
+        person = Person.objects.confirmed().get(slug=slug)
         return FeedScope(
             request=request, subject=person, items=Article.objects.published().about_person(person)
         )

@@ -1,10 +1,13 @@
 """The institution admin's forms: warnings for records that are probably wrong."""
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from institutions.models import Person, Position
 from newsroom.locking import LockedModelForm
 from newsroom.validation import refuse_unless_confirmed
 
@@ -59,6 +62,36 @@ class InstitutionAdminForm(DuplicateWarningForm):
         "An institution with this Korean name, or whose name or alias matches this one's, "
         "is already recorded: {}. Open it to check this is not the same institution."
     )
+
+
+class ProposalMergeForm(forms.Form):
+    """Which confirmed record a proposal duplicates, chosen as in the story form."""
+
+    into = forms.ModelChoiceField(
+        queryset=None,
+        label=gettext_lazy("Merge into"),
+        help_text=gettext_lazy(
+            "The confirmed record this proposal duplicates. It keeps its own name and "
+            "details; the proposal's quotes, positions, bylines and other links move to it."
+        ),
+        error_messages={
+            "required": gettext_lazy("Choose the record to keep."),
+            "invalid_choice": gettext_lazy(
+                "Choose a confirmed record other than the proposal itself."
+            ),
+        },
+    )
+
+    def __init__(self, *args, proposal, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = type(proposal)
+        # Any foreign key to the model will do: it only tells the chooser
+        # which admin's search to ask.
+        source = Position._meta.get_field("person" if model is Person else "institution")
+        field = self.fields["into"]
+        field.widget = AutocompleteSelect(source, admin_site)
+        # After the widget: setting the queryset hands the widget its choices.
+        field.queryset = model.objects.confirmed().exclude(pk=proposal.pk)
 
 
 class AgreementPartyFormSet(forms.BaseInlineFormSet):

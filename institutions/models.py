@@ -1,8 +1,9 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -27,6 +28,51 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProposedRecord(models.Model):
+    """A person or institution a writer has proposed, until an editor confirms it.
+
+    Writers add the people and institutions a story needs as they write it;
+    a proposal stays off the public site (its page, the lists, feeds,
+    sitemaps and the API) and keeps any story that names it from being
+    published, until an editor confirms it or merges it into the record it
+    duplicates (``proposal_merge``).
+    """
+
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=True,
+        help_text=_(
+            "Unticked for a writer's proposal: it is not public, and stories naming it "
+            "cannot be published until an editor confirms it or merges it into an existing "
+            "record."
+        ),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def proposal_suffix(self):
+        return "" if self.confirmed else f" {_('(proposed)')}"
+
+
+class ProposedQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What the public site may show: everything but writers' unconfirmed proposals."""
+        return self.filter(confirmed=True)
+
+    def proposed(self):
+        return self.filter(confirmed=False)
+
+
 SUB_UNIT_KINDS = {
     InstitutionKind.COLLEGE,
     InstitutionKind.GRADUATE_SCHOOL,
@@ -34,7 +80,7 @@ SUB_UNIT_KINDS = {
 }
 
 
-class InstitutionQuerySet(models.QuerySet):
+class InstitutionQuerySet(ProposedQuerySet):
     def family_of(self, institution):
         """The institution and every unit beneath it, at any depth, parents joined."""
         return self.filter(pk__in=self.family_ids_sql(institution.pk)).select_related("parent")
@@ -55,7 +101,7 @@ class InstitutionQuerySet(models.QuerySet):
         )
 
 
-class Institution(EditedRecord):
+class Institution(ProposedRecord, EditedRecord):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(
         _("short name"),
@@ -96,6 +142,9 @@ class Institution(EditedRecord):
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        permissions = [
+            ("confirm_institution", _("Can confirm or merge proposed institutions")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="institution_not_own_parent"
@@ -141,7 +190,7 @@ class Institution(EditedRecord):
             label += f", part of {self.parent.label}"
         if self.korean_name:
             label += f" ({self.korean_name})"
-        return label
+        return label + self.proposal_suffix()
 
     def possible_duplicates(self):
         """Other institutions with the same Korean name, or whose name or alias is one of ours."""
@@ -183,7 +232,11 @@ class Institution(EditedRecord):
             )
 
 
-class Person(EditedRecord):
+class PersonQuerySet(ProposedQuerySet):
+    pass
+
+
+class Person(ProposedRecord, EditedRecord):
     name = models.CharField(
         _("name"),
         max_length=200,
@@ -198,10 +251,13 @@ class Person(EditedRecord):
     photo = PrivateImageField(_("photo"), blank=True, validators=IMAGE_VALIDATORS)
     bio = models.TextField(_("short bio"), blank=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("confirm_person", _("Can confirm or merge proposed people"))]
 
     def __str__(self):
         return self.name
@@ -218,6 +274,7 @@ class Person(EditedRecord):
         label = self.name
         if self.korean_name:
             label += f" ({self.korean_name})"
+        label += self.proposal_suffix()
         position = self.position_on(timezone.localdate())
         if position is not None:
             return f"{label} — {position.printable_title}"
@@ -614,6 +671,168 @@ class AgreementArea(models.Model):
 
     def __str__(self):
         return self.description
+
+
+def may_confirm(user, model):
+    """Editors (and Administrators) confirm and merge proposals; writers only propose."""
+    return user.has_perm(f"{model._meta.app_label}.confirm_{model._meta.model_name}")
+
+
+def proposal_fields(user, model):
+    """How a new person or institution made by ``user`` is saved, whatever the path.
+
+    Confirmed when they may confirm; else their proposal, kept off the public
+    site until an editor confirms or merges it (the admin form, the press
+    release import).
+    """
+    if user is not None and may_confirm(user, model):
+        return {"confirmed": True, "proposed_by": None}
+    return {"confirmed": False, "proposed_by": user}
+
+
+def unconfirmed_records(people_ids=(), institution_ids=()):
+    """The proposals among these people and institutions, people first, by name.
+
+    Also the proposed institutions where any of the people holds a position:
+    a quote prints its speaker's title, institution included, so a story
+    quoting a confirmed dean of a proposed school would still print the
+    proposal. Either argument may be a list of ids or a ``values("pk")``
+    queryset; two queries whatever their length.
+    """
+    people = list(Person.objects.proposed().filter(pk__in=people_ids).order_by("name", "pk"))
+    institutions = list(
+        Institution.objects.proposed()
+        .filter(Q(pk__in=institution_ids) | Q(positions__person__in=people_ids))
+        .distinct()
+        .order_by("name", "pk")
+    )
+    return [*people, *institutions]
+
+
+def unconfirmed_message(records):
+    """What an editor reads when proposals keep a story from being published."""
+    names = ", ".join(f"{record} ({record._meta.verbose_name})" for record in records)
+    return _(
+        "This story names records a writer proposed and no editor has confirmed yet: "
+        "%(names)s. Confirm them, or merge them into the existing records, in People or "
+        "Institutions before publishing."
+    ) % {"names": names}
+
+
+class ProposalRefused(Exception):
+    """A confirmation or merge that cannot be done as asked; the message says why."""
+
+
+def _links_to(record):
+    """(model, foreign key name) of every row that points at ``record``, by field.
+
+    Read generically from ``_meta.related_objects`` so this app need not
+    know the articles app: quotes, bylines and a story's "about" links move
+    as much as positions and agreement parties. A many-to-many relation
+    with an automatic link table is followed into that table; one with its
+    own through model is already listed through that model's foreign key.
+    """
+    links = []
+    for relation in type(record)._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            if not through._meta.auto_created:
+                continue
+            links.append((through, relation.field.m2m_reverse_field_name()))
+        else:
+            links.append((relation.related_model, relation.field.name))
+    return links
+
+
+def merge_plan(*, proposal):
+    """What a merge of ``proposal`` would move: (model verbose name plural, count) pairs."""
+    plan = []
+    for model, field_name in _links_to(proposal):
+        count = model._default_manager.filter(**{field_name: proposal}).count()
+        if count:
+            plan.append((str(model._meta.verbose_name_plural), count))
+    return plan
+
+
+def proposal_merge(*, proposal, into, user):
+    """Move everything that names ``proposal`` to ``into``, then delete the proposal.
+
+    One transaction, recorded as a revision of ``into``. A moved row that
+    would repeat a link ``into`` already has (the same byline twice, the same
+    party to an agreement twice) is dropped rather than moved; a nullable
+    link that would point a record at itself (an institution that was part of
+    the proposal, now merged into it, or one that would go round in a loop) is
+    emptied. Returns (moved, dropped) counts by the rows' kind.
+    """
+    if type(proposal) is not type(into):
+        raise ProposalRefused(_("A record can only be merged into one of the same kind."))
+    if proposal.pk == into.pk:
+        raise ProposalRefused(_("A record cannot be merged into itself."))
+    if proposal.confirmed:
+        raise ProposalRefused(
+            _("%(name)s is a confirmed record: only proposals are merged.") % {"name": proposal}
+        )
+    moved, dropped = {}, {}
+    with (
+        transaction.atomic(),
+        revisions.recorded(
+            user=user,
+            comment=_("Merged the proposal “%(name)s” (no. %(pk)s) into this record.")
+            % {"name": proposal, "pk": proposal.pk},
+        ),
+    ):
+        for model, field_name in _links_to(proposal):
+            label = str(model._meta.verbose_name_plural)
+            field = model._meta.get_field(field_name)
+            for row in model._default_manager.filter(**{field_name: proposal}):
+                setattr(row, field.attname, into.pk)
+                try:
+                    row.validate_constraints()
+                    row.validate_unique()
+                    if model is type(into):
+                        row.clean()  # a parent link must not go round in a loop
+                except ValidationError:
+                    dropped[label] = dropped.get(label, 0) + 1
+                    if not field.null:
+                        row.delete()
+                        continue
+                    setattr(row, field.attname, None)
+                else:
+                    moved[label] = moved.get(label, 0) + 1
+                row.save(update_fields=[field_name])
+        proposal.delete()
+        into.refresh_from_db()
+        into.save(update_fields=["updated_at", "version"])
+        revisions.add_to_current(into)
+    return moved, dropped
+
+
+def proposal_confirm(*, record, user):
+    """Confirm one proposal, as a revision; raises ProposalRefused when it cannot stand yet.
+
+    A person is confirmed only once the institutions of their positions are,
+    and an institution once its parent is: otherwise the public page of the
+    confirmed record would name, and link to, a record that is not public.
+    """
+    if record.confirmed:
+        return False
+    if isinstance(record, Person):
+        waiting = Institution.objects.proposed().filter(positions__person=record).distinct()
+    else:
+        waiting = Institution.objects.proposed().filter(pk=record.parent_id)
+    waiting = list(waiting)
+    if waiting:
+        raise ProposalRefused(
+            _(
+                "%(name)s names proposals that are not confirmed yet: %(waiting)s. "
+                "Confirm those first."
+            )
+            % {"name": record, "waiting": ", ".join(str(item) for item in waiting)}
+        )
+    with transaction.atomic(), revisions.recorded(user=user, comment=_("Confirmed the proposal.")):
+        record.confirmed = True
+        record.save()
+    return True
 
 
 # A person's revision holds their positions; an agreement's, its parties and

@@ -16,7 +16,10 @@ class DirectorySitemap(NamedPagesSitemap):
     }
 
     def lastmod(self, name):
-        return self.models[name].objects.aggregate(latest=Max("updated_at"))["latest"]
+        records = self.models[name].objects.all()
+        if hasattr(records, "confirmed"):  # a writer's proposal changes no public list
+            records = records.confirmed()
+        return records.aggregate(latest=Max("updated_at"))["latest"]
 
     def get_latest_lastmod(self):
         return max(filter(None, map(self.lastmod, self.url_names)), default=None)
@@ -26,26 +29,26 @@ class InstitutionSitemap(NewsroomSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Institution.objects.order_by("name").only("slug", "updated_at")
+        return Institution.objects.confirmed().order_by("name").only("slug", "updated_at")
 
     def lastmod(self, institution):
         return institution.updated_at
 
     def get_latest_lastmod(self):
-        return Institution.objects.aggregate(latest=Max("updated_at"))["latest"]
+        return Institution.objects.confirmed().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PersonSitemap(NewsroomSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Person.objects.order_by("name").only("slug", "updated_at")
+        return Person.objects.confirmed().order_by("name").only("slug", "updated_at")
 
     def lastmod(self, person):
         return person.updated_at
 
     def get_latest_lastmod(self):
-        return Person.objects.aggregate(latest=Max("updated_at"))["latest"]
+        return Person.objects.confirmed().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class AgreementSitemap(NewsroomSitemap):

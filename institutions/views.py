@@ -57,8 +57,13 @@ def agreement_timeline(institution, family_ids):
     return list(timeline.values())
 
 
+# Writers' unconfirmed proposals have no public page and are in no list: each
+# view below starts from ``confirmed()``, and a confirmed record's page names
+# a proposal it is linked to (a unit, a colleague) only once it is confirmed.
+
+
 class InstitutionListView(ListView):
-    queryset = Institution.objects.select_related("parent").order_by("name")
+    queryset = Institution.objects.confirmed().select_related("parent").order_by("name")
     context_object_name = "institutions"
     paginate_by = 60
 
@@ -74,7 +79,8 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
 
     def get_queryset(self):
         self.institution = get_object_or_404(
-            Institution.objects.select_related("parent__parent"), slug=self.kwargs["slug"]
+            Institution.objects.confirmed().select_related("parent__parent"),
+            slug=self.kwargs["slug"],
         )
         return super().get_queryset().about_institution(self.institution)
 
@@ -83,14 +89,16 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
         family = {unit.pk: unit for unit in Institution.objects.family_of(institution)}
         positions = (
             Position.objects.current()
-            .filter(institution_id__in=family)
+            .filter(institution_id__in=family, person__confirmed=True)
             .select_related("person", "institution__parent")
             .order_by("person__name", "title")
         )
         speakers = Position.objects.filter(institution_id__in=family).values("person_id")
         quotes = (
             Quote.objects.filter(
-                person_id__in=speakers, article__in=Article.objects.published().values("pk")
+                person_id__in=speakers,
+                person__confirmed=True,
+                article__in=Article.objects.published().values("pk"),
             )
             # Names and stories only, no titles: one query whatever the data
             # (each quote's title at the time is on its story and its person).
@@ -100,7 +108,11 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
         return super().get_context_data(
             institution=institution,
             quotes=quotes,
-            children=[unit for unit in family.values() if unit.parent_id == institution.pk],
+            children=[
+                unit
+                for unit in family.values()
+                if unit.parent_id == institution.pk and unit.confirmed
+            ],
             positions=positions,
             agreements=agreement_timeline(institution, set(family)),
             **kwargs,
@@ -108,13 +120,17 @@ class InstitutionDetailView(ArticleViewMixin, ListView):
 
 
 class PersonListView(ListView):
-    queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "positions",
-            queryset=Position.objects.current().select_related("institution"),
-            to_attr="current_positions",
+    queryset = (
+        Person.objects.confirmed()
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("institution"),
+                to_attr="current_positions",
+            )
         )
-    ).order_by("name")
+        .order_by("name")
+    )
     context_object_name = "people"
     paginate_by = 60
 
@@ -125,7 +141,7 @@ class PersonDetailView(ArticleViewMixin, ListView):
     template_name = "institutions/person_detail.html"
 
     def get_queryset(self):
-        self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
+        self.person = get_object_or_404(Person.objects.confirmed(), slug=self.kwargs["slug"])
         return super().get_queryset().about_person(self.person)
 
     def get_context_data(self, **kwargs):

@@ -210,12 +210,13 @@ def test_only_editors_delete_stories(client, staff, role, allowed):
 
 
 @pytest.mark.parametrize(
-    ("role", "allowed"), [("Writer", False), ("Editor", True), ("Administrator", True)]
+    ("role", "confirmed"), [("Writer", False), ("Editor", True), ("Administrator", True)]
 )
-def test_only_editors_manage_people(client, staff, role, allowed):
+def test_writers_propose_people_and_editors_manage_them(client, staff, role, confirmed):
+    """Everyone on the desk may add a person; a writer's is a proposal an editor confirms."""
     staff(role)
     add = reverse("admin:institutions_person_add")
-    assert client.get(add).status_code == (200 if allowed else 403)
+    assert client.get(add).status_code == 200
     response = client.post(
         add,
         {
@@ -226,11 +227,12 @@ def test_only_editors_manage_people(client, staff, role, allowed):
             "opened_version": "0",
         },
     )
-    assert response.status_code == (302 if allowed else 403)
-    assert Person.objects.filter(slug="lee-soo-jin").exists() is allowed
+    assert response.status_code == 302
+    assert Person.objects.get(slug="lee-soo-jin").confirmed is confirmed
     person = make_person()
     change = reverse("admin:institutions_person_change", args=[person.pk])
-    assert client.post(change, {"name": "Renamed"}).status_code == (200 if allowed else 403)
+    # A confirmed record is the editors' to change.
+    assert client.post(change, {"name": "Renamed"}).status_code == (200 if confirmed else 403)
 
 
 @pytest.mark.parametrize(

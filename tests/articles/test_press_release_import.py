@@ -379,32 +379,55 @@ def test_edits_on_the_review_page_are_what_is_created(superuser_client):
 
 
 @pytest.mark.django_db
-def test_a_writer_drafts_with_stored_people_and_is_told_about_the_rest(writer_client):
+def test_a_writer_drafts_and_the_people_they_add_are_proposals(writer_client):
     make_section()
     yonsei = make_institution(name="Yonsei University College of Medicine")
     choi = make_person(name="Choi Jae-young")
     make_position(person=choi, institution=yonsei, title="dean")
     review = analyse_page(writer_client)
-    assertContains(review, "You may not add people")
     assertContains(review, "You may not add agreements")
     created = writer_client.post(reverse(CREATE), review_data(review))
     assert created.status_code == 302, created.context["form"].errors
     article = Article.objects.get()
     assert article.created_by == writer_client.user
-    assert [q.person for q in article.quotes.all()] == [choi, choi]
-    assert Person.objects.count() == 1 and Agreement.objects.count() == 0
-    assert list(article.institutions.all()) == [yonsei]
+    assert choi in [q.person for q in article.quotes.all()]
+    assert Agreement.objects.count() == 0
+    # The stored dean stays as he was; whoever the writer added waits for an editor.
+    choi.refresh_from_db()
+    assert choi.confirmed
+    added = Person.objects.exclude(pk=choi.pk)
+    assert all(not p.confirmed and p.proposed_by == writer_client.user for p in added)
+    assert all(
+        not i.confirmed and i.proposed_by == writer_client.user
+        for i in Institution.objects.exclude(pk=yonsei.pk)
+    )
 
 
 @pytest.mark.django_db
-def test_choosing_new_without_the_permission_creates_nothing(writer_client):
+def test_choosing_new_without_the_permission_creates_nothing(client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    # A desk role that may draft stories but not add people at all.
+    drafter = Group.objects.create(name="Drafter")
+    drafter.permissions.set(
+        Group.objects.get(name="Writer")
+        .permissions.exclude(content_type__app_label="institutions", codename="add_person")
+        .values_list("pk", flat=True)
+    )
+    assert not drafter.permissions.filter(codename="add_person").exists()
+    assert Permission.objects.filter(codename="add_person").exists()
+    user = get_user_model().objects.create_user("drafter", password="pw", is_staff=True)
+    user.groups.add(drafter)
+    client.force_login(user)
     make_section()
-    review = analyse_page(writer_client)
+    review = analyse_page(client)
+    assertContains(review, "You may not add people")
     person = review.context["proposal"].people[0]
     data = review_data(
         review, **{f"{person.key}-use": "on", "q0-use": "on", "q0-speaker": person.key}
     )
-    response = writer_client.post(reverse(CREATE), data)
+    response = client.post(reverse(CREATE), data)
     assert response.status_code == 400
     assertContains(response, "You may not add people", status_code=400)
     assert Article.objects.count() == 0 and Person.objects.count() == 0
