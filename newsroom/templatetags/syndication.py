@@ -14,9 +14,12 @@ URL namespace directly (``"agreements"``, or ``"person"`` with ``slug=``). A
 variable that does not resolve gives no links at all, never the site's feed.
 
 Which feed a subject has is read from its model label as a string, so this
-module imports no app's models. Formats are reversed one by one and a format
-a subject lacks (JSON Feed is offered for the newsroom and sections only) is
-left out; a subject without a feed gives nothing rather than an error.
+module imports no app's models. Every feed comes as RSS, Atom and JSON Feed
+(newsroom/urls.py); the formats are still reversed one by one, so a format a
+feed lacks would be left out, and a subject without a feed gives nothing
+rather than an error. The links lead to the feed documents themselves: a
+browser that follows one gets an HTML page of the same items at the same
+address, chosen by its Accept header (``newsroom.syndication.feed_variant``).
 """
 
 from dataclasses import dataclass

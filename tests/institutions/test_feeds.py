@@ -12,7 +12,6 @@ from tests.support.factories import make_article
 from tests.support.feeds import (
     AGREEMENT_FEED_ADDRESSES,
     BASE,
-    HOUR,
     INSTITUTION_FEEDS,
     add_busy_stories,
     assert_feed_lists,
@@ -66,15 +65,23 @@ def test_no_hidden_story_leaks_into_any_feed(client, newsroom, name, kwargs):
     assert_no_hidden_story(client.get(reverse(f"feeds:{name}", kwargs=kwargs)), newsroom)
 
 
+@pytest.mark.clock_sensitive
 def test_agreement_feed_changes_when_its_coverage_is_published(client, newsroom):
     url = reverse("feeds:agreements")
     before = client.get(url)
+    # The moment the scheduled coverage goes live, and not the two hours after
+    # it: past the newsroom's midnight "Agreement still to be signed" is signed
+    # too and heads the feed.
+    live = newsroom.hidden["scheduled"].published_at
 
-    with time_machine.travel(newsroom.now + 2 * HOUR, tick=False):
+    with time_machine.travel(live, tick=False):
         after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
 
     assert after.status_code == 200
-    assert "Scheduled story" in feedparser.parse(after.content).entries[0].content[0].value
+    items = {entry.title: entry for entry in feedparser.parse(after.content).entries}
+    coverage = items["Yonsei and KAIST research agreement"].content[0].value
+    assert "Scheduled story" in coverage
+    assert "Scheduled story" not in before.content.decode()
 
 
 def test_agreement_item_lists_its_ten_newest_stories_and_leaves_the_rest_to_its_page(
