@@ -1,19 +1,38 @@
-"""Optimistic locking for the admin: a save based on an old copy is refused.
+"""Optimistic locking for the admin: a save based on an old copy is refused, and nothing is lost.
 
 Each locked model has a ``version`` integer that goes up on every save. The
 admin form carries the version it was opened with in a hidden field; if the
-row has moved on since, the form is refused with a message naming who saved
-in between, and re-rendered with everything the second editor typed. Nothing
-is written, so the first editor's save stays as it was.
+row has moved on since, the save is refused. Nothing is written, so the
+first editor's save stays as it was, and the form comes back with
+everything the second editor typed.
+
+The refusal shows, field by field and inline row by inline row, where the
+saved version and the form differ, with who saved and when, and asks for a
+choice on each: keep theirs (the stored value) or mine (the form's). The
+re-rendered form carries the version it was refused at and a signed list of
+the differences (``merge_token``); a save is accepted against that version
+only once every difference has a choice, and a third save in between means
+a new refusal with the new differences. "Theirs" is applied by writing the
+stored values into the posted data before the admin builds its forms, so
+every form and formset check sees the merged record.
 
 Who else has the record open is newsroom/presence.py's job.
 """
 
+import dataclasses
 import hashlib
+import re
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.utils import unquote
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from newsroom import presence, revisions
@@ -21,6 +40,13 @@ from newsroom.display import newsroom_time_display
 from newsroom.models import EditedRecord
 
 OPENED_VERSION_FIELD = "opened_version"
+MERGE_TOKEN_FIELD = "merge_token"
+# Radio buttons, one per difference: ``_merge-<key>`` = theirs | mine. Raw
+# POST names rather than form fields: they come and go with the differences.
+MERGE_CHOICE_PREFIX = "_merge-"
+THEIRS, MINE = "theirs", "mine"
+EDIT_CONFLICT = "edit_conflict"
+_MERGE_SALT = "newsroom.locking.merge"
 
 
 def version_bump(sender, instance, raw=False, **kwargs):
@@ -84,16 +110,379 @@ def _digest(values):
     return hashlib.sha256(repr(tuple(values)).encode()).hexdigest()[:16]
 
 
+def merge_choice_name(key):
+    return f"{MERGE_CHOICE_PREFIX}{key}"
+
+
+@dataclasses.dataclass
+class ConflictItem:
+    """One difference between the saved record and the form: a field or an inline row.
+
+    ``details`` holds (label, theirs, mine) triples, the values already
+    escaped with their changed words marked. ``kind`` says what choosing
+    theirs means: "field" and "row" take the stored values, "gone" (a row
+    deleted since) drops the form's row, "added" (a row added since) needs
+    no choice because the save keeps it.
+    """
+
+    key: str
+    label: str
+    kind: str
+    details: list
+    name: str = ""
+    prefix: str = ""
+    pk: str = ""
+    choice: str = ""
+
+    @property
+    def needs_choice(self):
+        return self.kind != "added"
+
+    @property
+    def choice_name(self):
+        return merge_choice_name(self.key)
+
+
+@dataclasses.dataclass
+class Conflict:
+    """A refused save: the version it was refused at, who saved that version and when, the differences."""
+
+    stamp: str
+    who: str
+    when: object
+    items: list
+    # Refused because some differences had no choice yet (not a new save).
+    unresolved: bool = False
+    # A complete merge another check refused: the choices wait for the next save.
+    pending: bool = False
+
+
+@dataclasses.dataclass
+class MergeRequest:
+    """What a re-rendered, refused form sent back: the version it was refused at and the choices."""
+
+    stamp: str
+    fields: list
+    rows: list
+    choices: dict
+    damaged: bool = False
+
+    @property
+    def keys(self):
+        return [key for key, _name in self.fields] + [row[0] for row in self.rows]
+
+    @property
+    def missing(self):
+        return [key for key in self.keys if self.choices.get(key) not in (THEIRS, MINE)]
+
+    def takes_theirs(self, key):
+        return self.choices.get(key) == THEIRS
+
+
+def _record_label(instance):
+    return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+def merge_token_make(instance, conflict):
+    """The signed list of differences a refused form carries back."""
+    return signing.dumps(
+        {
+            "record": _record_label(instance),
+            "stamp": conflict.stamp,
+            "fields": [[i.key, i.name] for i in conflict.items if i.kind == "field"],
+            "rows": [
+                [i.key, i.prefix, i.pk, i.kind] for i in conflict.items if i.kind in ("row", "gone")
+            ],
+        },
+        salt=_MERGE_SALT,
+        compress=True,
+    )
+
+
+def merge_request_read(data, instance, *, prefix=""):
+    """The merge a POST asks for, None when it asks for none.
+
+    A token that does not check out (edited by hand, from another record,
+    or not matching the version the form carries) comes back ``damaged``:
+    the save is then refused like a fresh conflict, never let through.
+    """
+    raw = data.get(f"{prefix}{MERGE_TOKEN_FIELD}")
+    if not raw or instance.pk is None:
+        return None
+    try:
+        token = signing.loads(raw, salt=_MERGE_SALT)
+        valid = token["record"] == _record_label(instance) and token["stamp"] == data.get(
+            f"{prefix}{OPENED_VERSION_FIELD}"
+        )
+        fields = [(str(key), str(name)) for key, name in token["fields"]]
+        rows = [tuple(str(part) for part in row) for row in token["rows"]]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return MergeRequest(stamp="", fields=[], rows=[], choices={}, damaged=True)
+    if not valid:
+        return MergeRequest(stamp="", fields=[], rows=[], choices={}, damaged=True)
+    keys = [key for key, _name in fields] + [row[0] for row in rows]
+    choices = {key: data.get(merge_choice_name(key)) for key in keys}
+    return MergeRequest(stamp=token["stamp"], fields=fields, rows=rows, choices=choices)
+
+
+def posted_values(bound_field):
+    """What a browser posts for ``bound_field`` as rendered: {name: [values]}.
+
+    Used to write a stored value into the POST data ("theirs"), so the
+    form sees it exactly as if the editor had typed it.
+    """
+    widget = bound_field.field.widget
+    widget = getattr(widget, "widget", widget)  # the admin's related-object wrapper
+    value = bound_field.value()
+    name = bound_field.html_name
+    if isinstance(widget, forms.CheckboxInput):
+        return {name: ["on"]} if widget.check_test(value) else {}
+    if isinstance(widget, forms.MultiWidget):
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+        return {
+            f"{name}{suffix}": [subwidget.format_value(part) or ""]
+            for suffix, subwidget, part in zip(
+                widget.widgets_names, widget.widgets, parts, strict=True
+            )
+        }
+    formatted = widget.format_value(value)
+    if formatted is None:
+        return {name: [""]}
+    if isinstance(formatted, list | tuple):
+        return {name: [str(item) for item in formatted]}
+    return {name: [str(formatted)]}
+
+
+def _posted_replace(data, bound_field, *, html_name=None):
+    """Put ``bound_field``'s rendered value into ``data`` under ``html_name`` (its own by default)."""
+    values = posted_values(bound_field)
+    own = bound_field.html_name
+    target = html_name or own
+    widget = bound_field.field.widget
+    widget = getattr(widget, "widget", widget)
+    suffixes = ["", *getattr(widget, "widgets_names", [])]
+    for suffix in suffixes:
+        data.pop(f"{target}{suffix}", None)
+    for key, items in values.items():
+        data.setlist(target + key[len(own) :], items)
+
+
+def _formset_rows_to_new(data, prefix, indexes, pk_name):
+    """Move the posted rows at ``indexes`` to the end of the formset as new rows.
+
+    "Mine" for a row someone deleted since: it is written again as a new
+    row, which a formset saves only from its extra forms.
+    """
+    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    rows = {}
+    for key in list(data.keys()):
+        match = pattern.match(key)
+        if match and int(match.group(1)) < total:
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = data.getlist(key)
+            del data[key]
+    order = [i for i in range(initial) if i not in indexes]
+    order += sorted(indexes) + list(range(initial, total))
+    for new_index, old_index in enumerate(order):
+        row = rows.get(old_index, {})
+        if old_index in indexes:
+            row[pk_name] = [""]
+            row.pop(DELETION_FIELD_NAME, None)
+        for suffix, values in row.items():
+            data.setlist(f"{prefix}-{new_index}-{suffix}", values)
+    data[f"{prefix}-INITIAL_FORMS"] = str(initial - len(indexes))
+
+
+def _related_text(field, values):
+    """Names for primary keys typed into a form, without failing on garbage."""
+    typed = ", ".join(str(v) for v in values if v not in (None, "")) or "—"
+    try:
+        found = list(field.related_model._default_manager.filter(pk__in=values))
+    except (ValueError, TypeError, ValidationError):
+        return typed
+    return ", ".join(sorted(str(o) for o in found)) or typed
+
+
+def stored_text(field, obj):
+    """The stored value of ``field`` on ``obj`` as an editor reads it."""
+    value = field.value_from_object(obj)
+    if field.many_to_many:
+        return ", ".join(sorted(str(item) for item in value or [])) or "—"
+    return revisions.display_value(field, value)
+
+
+def submitted_text(form, name, field):
+    """What ``form`` holds for model field ``field``, as an editor reads it.
+
+    The cleaned value where there is one; the raw input where the field
+    has an error, so even a value that did not validate is shown.
+    """
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    if name in cleaned:
+        value = cleaned[name]
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif field.many_to_many:
+            return ", ".join(sorted(str(item) for item in value or [])) or "—"
+        return revisions.display_value(field, value)
+    raw = form[name].data
+    if isinstance(raw, list | tuple):
+        if field.is_relation:
+            return _related_text(field, raw)
+        return " ".join(str(part) for part in raw if part) or "—"
+    if field.is_relation and not field.many_to_many and raw:
+        return _related_text(field, [raw])
+    if field.choices and raw not in (None, ""):
+        return str(dict((str(k), v) for k, v in field.flatchoices).get(str(raw), raw))
+    return str(raw) if raw not in (None, "") else "—"
+
+
+def _detail(label, theirs, mine):
+    theirs_html, mine_html = revisions.word_diff(theirs, mine)
+    return (label, theirs_html, mine_html)
+
+
+def _plain_detail(label, theirs, mine):
+    """A row only one side has: nothing to compare word by word."""
+    return (label, escape(theirs), escape(mine))
+
+
+def _model_field(model, name):
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "editable", False) or isinstance(field, models.FileField):
+        # A file cannot be carried back in a re-rendered form, so it is not
+        # offered as a choice: the form sends no file, and the stored one stays.
+        return None
+    return field
+
+
+def _row_summary(form, *, stored=None):
+    """One line for an inline row: its fields and values, from the database or the form."""
+    parts = []
+    for name, form_field in form.fields.items():
+        field = _model_field(form._meta.model, name)
+        if field is None or field.primary_key:
+            continue
+        if isinstance(form_field, forms.models.InlineForeignKeyField):
+            continue  # the parent record itself
+        text = (
+            stored_text(field, stored) if stored is not None else submitted_text(form, name, field)
+        )
+        if text != "—":
+            parts.append(f"{form_field.label or field.verbose_name}: {text}")
+    return "; ".join(parts) or "—"
+
+
+def _row_label(formset, obj):
+    """ "Quote: “We are ready…”": what the row is, and which one."""
+    what = str(formset.model._meta.verbose_name)
+    return f"{what[:1].upper()}{what[1:]}: {Truncator(str(obj)).chars(60)}"
+
+
+def inline_conflicts(formsets, *, who):
+    """The inline rows where the bound ``formsets`` differ from the rows stored now."""
+    items = []
+    for formset in formsets:
+        if not formset.is_bound:
+            continue
+        pk_name = formset.model._meta.pk.name
+        # A fresh query: the formset's own instances now hold the posted values.
+        stored = {str(obj.pk): obj for obj in formset.get_queryset().all()}
+        posted = set()
+        for form in formset.initial_forms:
+            raw_pk = str(form.data.get(form.add_prefix(pk_name)) or "")
+            posted.add(raw_pk)
+            key = f"row-{formset.prefix}-{raw_pk}"
+            obj = stored.get(raw_pk)
+            if obj is None:
+                summary = _row_summary(form)
+                items.append(
+                    ConflictItem(
+                        key=key,
+                        label=_row_label(formset, summary),
+                        kind="gone",
+                        prefix=formset.prefix,
+                        pk=raw_pk,
+                        details=[
+                            _plain_detail("", _("Deleted by %(who)s.") % {"who": who}, summary)
+                        ],
+                    )
+                )
+                continue
+            details = []
+            for name in form.changed_data:
+                if name == DELETION_FIELD_NAME:
+                    details.append(_detail("", _("Kept"), _("Deleted in your form")))
+                    continue
+                field = _model_field(formset.model, name)
+                if field is None or field.primary_key:
+                    continue
+                details.append(
+                    _detail(
+                        str(form.fields[name].label or field.verbose_name),
+                        stored_text(field, obj),
+                        submitted_text(form, name, field),
+                    )
+                )
+            if details:
+                items.append(
+                    ConflictItem(
+                        key=key,
+                        label=_row_label(formset, obj),
+                        kind="row",
+                        prefix=formset.prefix,
+                        pk=raw_pk,
+                        details=details,
+                    )
+                )
+        unbound = None
+        for pk, obj in stored.items():
+            if pk in posted:
+                continue
+            if unbound is None:
+                unbound = {
+                    str(f.instance.pk): f
+                    for f in type(formset)(
+                        instance=formset.instance, prefix=formset.prefix
+                    ).initial_forms
+                }
+            summary = _row_summary(unbound[pk], stored=obj) if pk in unbound else str(obj)
+            items.append(
+                ConflictItem(
+                    key=f"row-{formset.prefix}-{pk}",
+                    label=_row_label(formset, obj),
+                    kind="added",
+                    details=[
+                        _plain_detail(
+                            "",
+                            _("Added by %(who)s: %(row)s") % {"who": who, "row": summary},
+                            _("Not in your form: it is kept."),
+                        )
+                    ],
+                )
+            )
+    return items
+
+
 class LockedModelForm(forms.ModelForm):
-    """A ModelForm with the hidden version field and the stale-copy check.
+    """A ModelForm with the hidden version field, the stale-copy check and the merge.
 
     ``lock_disabled`` is set for reversion's recover view, which re-creates
     a deleted record inside its own transaction: nobody else can have it open.
+    ``merge_in_form`` is off for the change list's rows, which have no room
+    to show differences: a stale row is refused until the list is reloaded.
     """
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+    merge_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
     lock_disabled = False
+    merge_in_form = True
     conflict = None
+    merge = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,71 +499,156 @@ class LockedModelForm(forms.ModelForm):
                 code="missing_version",
             )
         current = stored_version(type(self.instance), self.instance.pk, lock=True)
-        if current is not None and current != opened_with:
-            self.conflict_report(current)
+        if current is None:
+            return cleaned
+        merge = merge_request_read(self.data, self.instance, prefix=self.add_prefix(""))
+        if current != opened_with or (merge is not None and merge.damaged):
+            self.conflict_refuse(current)
+        if merge is not None:
+            self.merge = merge
+            if merge.missing:
+                self.conflict_refuse(current, unresolved=True)
         return cleaned
 
-    def conflict_report(self, current):
-        """Refuse the save; arm the form so a deliberate second save can win."""
+    def conflict_refuse(self, current, *, unresolved=False):
+        """Refuse the save; the form comes back carrying ``current`` and the differences."""
         saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
-        who, when = revisions.last_change(saved)
-        differing = [
-            str(self.fields[name].label or name) for name in self.changed_fields_against(saved)
-        ]
-        # The re-rendered form now carries the current version: after reading
-        # the message the editor may merge and save again on purpose.
-        data = self.data.copy()
-        data[self.add_prefix(OPENED_VERSION_FIELD)] = str(current)
-        self.data = data
-        self.conflict = {"who": who, "when": when, "fields": differing}
-        message = _(
-            "%(who)s saved this record at %(when)s, after you opened it. Your changes "
-            "have not been saved and are still in the form below; the saved version "
-            "is unchanged."
-        ) % {"who": who, "when": newsroom_time_display(when, missing=_("a moment ago"))}
-        if differing:
-            message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
-                differing
-            )
-        message += " " + _(
-            "Open the record in a new tab to compare, then save again to replace it."
-        )
-        raise ValidationError(message, code="edit_conflict")
+        self.conflict = self.conflict_describe(current, saved, unresolved=unresolved)
+        if self.merge_in_form:
+            data = self.data.copy()
+            data[self.add_prefix(OPENED_VERSION_FIELD)] = str(current)
+            if not unresolved:
+                # Choices made against an older save do not carry over.
+                for key in [k for k in data if k.startswith(MERGE_CHOICE_PREFIX)]:
+                    del data[key]
+            data.pop(self.add_prefix(MERGE_TOKEN_FIELD), None)
+            self.data = data
+        raise ValidationError(self.conflict_message(), code=EDIT_CONFLICT)
 
-    def changed_fields_against(self, saved):
-        """Form fields whose submitted value differs from the saved record."""
-        names = []
-        opts = saved._meta
-        for name in self.fields:
-            if name in (OPENED_VERSION_FIELD, "tags") or name not in self.cleaned_data:
+    def conflict_describe(self, current, saved, *, unresolved=False):
+        who, when = revisions.last_change(saved)
+        items = []
+        for name in self.changed_data:
+            if name in (OPENED_VERSION_FIELD, MERGE_TOKEN_FIELD):
                 continue
-            try:
-                model_field = opts.get_field(name)
-            except FieldDoesNotExist:
+            field = _model_field(saved, name)
+            if field is None:
                 continue
-            if isinstance(model_field, models.FileField):
-                continue
-            stored = model_field.value_from_object(saved)
-            submitted = self.cleaned_data[name]
-            if model_field.many_to_many:
-                stored = {getattr(item, "pk", item) for item in stored or []}
-                submitted = {getattr(item, "pk", item) for item in submitted or []}
-            elif model_field.is_relation:
-                submitted = getattr(submitted, "pk", submitted)
-            if (stored or None) != (submitted or None):
-                names.append(name)
-        return names
+            items.append(
+                ConflictItem(
+                    key=f"field-{self.add_prefix(name)}",
+                    label=str(self.fields[name].label or field.verbose_name),
+                    kind="field",
+                    name=name,
+                    details=[
+                        _detail("", stored_text(field, saved), submitted_text(self, name, field))
+                    ],
+                )
+            )
+        return Conflict(stamp=str(current), who=who, when=when, items=items, unresolved=unresolved)
+
+    def conflict_message(self):
+        conflict = self.conflict
+        values = {"who": conflict.who, "when": newsroom_time_display(conflict.when, missing="")}
+        if conflict.pending:
+            return (
+                _(
+                    "Your choices between your version and the one %(who)s saved are kept below; "
+                    "they apply when you save again."
+                )
+                % values
+            )
+        if conflict.when is None:
+            message = _("%(who)s saved this record after you opened it.") % values
+        else:
+            message = _("%(who)s saved this record at %(when)s, after you opened it.") % values
+        message += " " + _(
+            "Your changes have not been saved and are still in the form below; the saved "
+            "version is unchanged."
+        )
+        if not self.merge_in_form:
+            return message + " " + _("Reload the list to see their change, then edit again.")
+        if conflict.unresolved:
+            return (
+                message + " " + _("Choose theirs or mine for every difference below before saving.")
+            )
+        names = [item.label for item in conflict.items if item.kind == "field"]
+        if names:
+            message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
+                names
+            )
+        return (
+            message
+            + " "
+            + _("For each difference, choose whether to keep theirs or yours, then save again.")
+        )
+
+    def conflict_show(self, *, formsets, request=None):
+        """Put the differences, with their choices, at the top of the re-rendered form.
+
+        Called by the admin once the inline formsets exist, so their rows
+        are compared too. A non-field error rather than a template block:
+        every admin using this form gets it, whatever its change-form
+        template, and it sits inside the <form> so the choices are posted.
+        """
+        if not self.merge_in_form or self.instance.pk is None:
+            return
+        if self.conflict is None:
+            if self.merge is None:
+                return
+            # The merge was complete but another check refused the save.
+            saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            self.conflict = self.conflict_describe(self.merge.stamp, saved)
+            self.conflict.pending = True
+        conflict = self.conflict
+        conflict.items.extend(inline_conflicts(formsets, who=conflict.who))
+        if self.merge is not None and self.merge.stamp == conflict.stamp:
+            # Nobody has saved since the refusal: what differs beyond the
+            # differences it listed is the editor's own typing, not a conflict.
+            listed = set(self.merge.keys)
+            conflict.items = [i for i in conflict.items if i.key in listed or i.kind == "added"]
+        data = self.data.copy()
+        data[self.add_prefix(MERGE_TOKEN_FIELD)] = merge_token_make(self.instance, conflict)
+        data[self.add_prefix(OPENED_VERSION_FIELD)] = conflict.stamp
+        self.data = data
+        for item in conflict.items:
+            item.choice = data.get(item.choice_name) or ""
+        panel = render_to_string(
+            "admin/includes/conflict.html",
+            {
+                "conflict": conflict,
+                "message": self.conflict_message(),
+                "when": newsroom_time_display(conflict.when, missing=_("recently")),
+                "THEIRS": THEIRS,
+                "MINE": MINE,
+            },
+            request=request,
+        )
+        errors = self._errors.get(NON_FIELD_ERRORS)
+        if errors is None:
+            errors = self._errors[NON_FIELD_ERRORS] = self.error_class(
+                error_class="nonfield", renderer=self.renderer
+            )
+        errors.data = [e for e in errors.data if getattr(e, "code", None) != EDIT_CONFLICT]
+        # Escaped by the template: every value went through word_diff or autoescape.
+        errors.data.insert(0, ValidationError(mark_safe(panel), code=EDIT_CONFLICT))
+
+
+class LockedListForm(LockedModelForm):
+    """A change-list row: refused when stale, with no merge in the list itself."""
+
+    merge_in_form = False
 
 
 class OptimisticLockAdminMixin:
-    """Edit-conflict protection for a ModelAdmin: its change form and its list_editable rows."""
+    """Edit-conflict protection for a ModelAdmin: its change form, inlines and list_editable rows."""
 
     form = LockedModelForm
 
     def get_changelist_form(self, request, **kwargs):
         # Each editable row carries the stamp it was listed with; the
         # changelist template (templates/admin/change_list.html) renders it.
-        kwargs.setdefault("form", LockedModelForm)
+        kwargs.setdefault("form", LockedListForm)
         return super().get_changelist_form(request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -185,16 +659,18 @@ class OptimisticLockAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        # The hidden version travels with the first fieldset; admin renders
-        # only fields named in fieldsets.
+        # The hidden version and merge token travel with the first fieldset;
+        # admin renders only fields named in fieldsets.
         first_name, first_options = fieldsets[0]
         if not self.has_change_permission(request, obj):
             return fieldsets
-        if OPENED_VERSION_FIELD not in first_options["fields"]:
-            first_options = {
-                **first_options,
-                "fields": [*first_options["fields"], OPENED_VERSION_FIELD],
-            }
+        missing = [
+            name
+            for name in (OPENED_VERSION_FIELD, MERGE_TOKEN_FIELD)
+            if name not in first_options["fields"]
+        ]
+        if missing:
+            first_options = {**first_options, "fields": [*first_options["fields"], *missing]}
         return [(first_name, first_options), *fieldsets[1:]]
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -204,4 +680,88 @@ class OptimisticLockAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             presence.open_notice(request, self.model, object_id)
+        elif request.method == "POST":
+            self.merge_prepare(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def merge_prepare(self, request, object_id):
+        """Write "theirs" into the posted data of a complete merge, before any form is built.
+
+        Only for a merge against the version stored now: after a third
+        save the form refuses the token and shows the new differences.
+        """
+        if not request.POST.get(MERGE_TOKEN_FIELD):
+            return  # an ordinary save: no query spent here
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            return
+        merge = merge_request_read(request.POST, obj)
+        if merge is None or merge.damaged or merge.missing or merge.stamp != record_stamp(obj):
+            return
+        request._newsroom_merge = merge
+        theirs = [name for key, name in merge.fields if merge.takes_theirs(key)]
+        if not theirs:
+            return
+        stored_form = self.get_form(request, obj, change=True)(instance=obj)
+        data = request.POST.copy()
+        for name in theirs:
+            if name in stored_form.fields:
+                _posted_replace(data, stored_form[name])
+        request.POST = data
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        merge = getattr(request, "_newsroom_merge", None)
+        rows = [row for row in merge.rows if row[1] == prefix] if merge else []
+        if not rows or "data" not in kwargs:
+            return kwargs
+        data = kwargs["data"]
+        formset_class = inline.get_formset(request, obj)
+        pk_name = formset_class.model._meta.pk.name
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        posted = {str(data.get(f"{prefix}-{i}-{pk_name}") or ""): i for i in range(total)}
+        stored_forms = None
+        recreate = set()
+        for key, _prefix, pk, kind in rows:
+            index = posted.get(pk)
+            if index is None:
+                continue
+            if kind == "gone":
+                if merge.takes_theirs(key):
+                    data[f"{prefix}-{index}-{DELETION_FIELD_NAME}"] = "on"
+                else:
+                    recreate.add(index)
+                continue
+            if not merge.takes_theirs(key):
+                continue
+            if stored_forms is None:
+                stored_forms = {
+                    str(form.instance.pk): form
+                    for form in formset_class(
+                        instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+                    ).initial_forms
+                }
+            stored = stored_forms.get(pk)
+            if stored is None:
+                continue
+            data.pop(f"{prefix}-{index}-{DELETION_FIELD_NAME}", None)
+            for name in stored.fields:
+                if (
+                    name in (pk_name, DELETION_FIELD_NAME)
+                    or _model_field(stored._meta.model, name) is None
+                ):
+                    continue
+                _posted_replace(data, stored[name], html_name=f"{prefix}-{index}-{name}")
+        if recreate:
+            _formset_rows_to_new(data, prefix, recreate, pk_name)
+        return kwargs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        form = getattr(adminform, "form", None)
+        if isinstance(form, LockedModelForm) and request.method == "POST":
+            form.conflict_show(
+                formsets=[inline.formset for inline in context.get("inline_admin_formsets", [])],
+                request=request,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)

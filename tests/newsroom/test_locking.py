@@ -45,7 +45,8 @@ def test_second_save_of_an_article_is_refused_and_both_edits_survive(two_editors
     assert "Headline" in response.context["adminform"].form.non_field_errors()[0]
 
 
-def test_refused_form_keeps_inline_input_and_a_deliberate_second_save_wins(two_editors):
+def test_a_plain_resave_after_a_refusal_is_refused_again_and_loses_nothing(two_editors):
+    """The old trap: saving the re-rendered form again used to overwrite the colleague."""
     first, second = two_editors
     article = make_article(headline="Original headline", status=ArticleStatus.DRAFT)
     url = reverse("admin:articles_article_change", args=[article.pk])
@@ -55,13 +56,16 @@ def test_refused_form_keeps_inline_input_and_a_deliberate_second_save_wins(two_e
 
     refused = second.post(url, second_data)
     assert refused.status_code == 200
-    # The re-rendered form now carries the current version: saving it again
-    # is a deliberate choice and goes through.
-    retry = admin_form_data(refused, standfirst="First standfirst")
+    # The re-rendered form carries the version it was refused at...
+    retry = admin_form_data(refused)
     assert retry["opened_version"] == str(Article.objects.get(pk=article.pk).version)
-    assert second.post(url, retry).status_code == 302
+    # ...but saving it again without choosing is refused once more.
+    again = second.post(url, retry)
+
+    assert again.status_code == 200
+    assert "Choose theirs or mine for every difference" in again.content.decode()
     article.refresh_from_db()
-    assert (article.headline, article.standfirst) == ("Merged headline", "First standfirst")
+    assert (article.headline, article.standfirst) == ("Original headline", "First standfirst")
 
 
 def test_unchanged_version_saves_normally_and_raises_the_version(two_editors):
