@@ -16,10 +16,13 @@ class ArticlesConfig(AppConfig):
         from articles.models import Article
         from articles.notifications import status_change_notify
         from articles.tags import tag_slug_ensure
+        from newsroom import library
 
         # Tags are taggit's records, shown on our story pages.
         pagecache.watched_apps_register("articles", "taggit")
         pagecache.schedule_source_register(Article.objects.next_visibility_change)
+        # Media library pictures are public while a public story's body shows them.
+        library.body_source_register(Article.objects.published, field="body")
         pre_save.connect(tag_slug_ensure, sender="taggit.Tag", dispatch_uid="articles-tag-slug")
         post_save.connect(
             status_change_notify,

@@ -31,6 +31,7 @@ from institutions.models import (
     Person,
     positions_prefetch,
 )
+from newsroom.library import body_images_fetch, body_images_render
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
@@ -173,9 +174,12 @@ class ArticleFeed(PoliteFeed):
             )
             .with_tags()[:FEED_LENGTH]
         )
+        # The media library pictures of every body, in one query for the feed.
+        images = body_images_fetch(article.body for article in articles)
         for article in articles:
             # Item methods only see the item; the base address travels with it.
             article.feed_base_url = scope.base_url
+            article.library_images = images
         return articles
 
     def item_title(self, article):
@@ -225,8 +229,14 @@ class ArticleFeed(PoliteFeed):
 
     def item_content(self, article):
         """The whole story as HTML, every address absolute (feeds/article_item.html)."""
+        body = body_images_render(
+            article.body,
+            images=getattr(article, "library_images", None),
+            base_url=article.feed_base_url,
+        )
         content = render_to_string(
-            self.item_template, {"article": article, "lead_image": lead_image_html(article)}
+            self.item_template,
+            {"article": article, "lead_image": lead_image_html(article), "body": body},
         )
         return absolutize_html(content, article.feed_base_url + article.get_absolute_url())
 

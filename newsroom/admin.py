@@ -207,3 +207,6 @@ class NewsroomUserAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), NewsroomUserAdmin)
+
+# The media library's admin lives in its own room; importing it registers it.
+from newsroom import admin_library  # noqa: E402, F401

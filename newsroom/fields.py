@@ -1,4 +1,13 @@
-from django_prose_editor.fields import ProseEditorField
+import re
+
+import nh3
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.forms import Media
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django_prose_editor.config import allowlist_from_extensions
+from django_prose_editor.fields import ProseEditorField, ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
 
 # What an article body may contain: the editor offers exactly these, and the
 # sanitiser keeps exactly what they produce (links only to http, https, mailto).
@@ -23,7 +32,85 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # The editor's default turns the browser's spell-check off; writers want it.
+    "NoSpellCheck": False,
 }
+# How a body names a media library picture (newsroom/library.py).
+LIBRARY_ATTRIBUTE = "data-library-image"
+# Our own editor extensions (static/admin/newsroom/library-editor.js): the
+# "Insert image from library" button with the attribute above on images,
+# and spell-check turned on. Loaded by the widget below rather than through
+# DJANGO_PROSE_EDITOR_EXTENSIONS, whose module addresses are fixed at
+# settings time, before the static files' hashed names are known.
+EDITOR_MODULE = "admin/newsroom/library-editor.js"
+EDITOR_STYLES = "admin/newsroom/library.css"
+CHOOSER_URL_NAME = "admin:newsroom_libraryimage_choose"
+LIBRARY_ID = re.compile(r"\d{1,18}")
+EMPTY_ELEMENT = re.compile(r"^<(?P<tag>\w+)></(?P=tag)>$")
+
+
+def _attribute_filter(element, attribute, value):
+    # A library reference is an id and nothing else.
+    if attribute == LIBRARY_ATTRIBUTE:
+        return value if LIBRARY_ID.fullmatch(value) else None
+    return value
+
+
+def body_cleaner():
+    """The nh3 cleaner for bodies: the editor's allowlist plus the library reference."""
+    allowlist = allowlist_from_extensions(BODY_EXTENSIONS)
+    allowlist["attributes"].setdefault("img", set()).add(LIBRARY_ATTRIBUTE)
+    return nh3.Cleaner(**allowlist, attribute_filter=_attribute_filter)
+
+
+_cleaner = body_cleaner()
+
+
+def body_sanitize(html):
+    """Clean a body; ProseMirror's lone empty paragraph becomes an empty body."""
+    cleaned = _cleaner.clean(html)
+    return "" if EMPTY_ELEMENT.match(cleaned) else cleaned
+
+
+class BodyEditorMixin:
+    """The prose editor with the newsroom's extensions added at render time."""
+
+    def get_config(self):
+        config = super().get_config()
+        try:
+            chooser_url = reverse(CHOOSER_URL_NAME)
+        except NoReverseMatch:  # a site without the admin: no library button
+            chooser_url = None
+        extensions = dict(config["extensions"], SpellCheck=True)
+        if chooser_url:
+            extensions["LibraryImage"] = {"chooserUrl": chooser_url}
+        return config | {
+            "extensions": extensions,
+            "js_modules": [*config.get("js_modules", []), static(EDITOR_MODULE)],
+        }
+
+    @property
+    def media(self):
+        return super().media + Media(css={"all": [EDITOR_STYLES]})
+
+
+class BodyEditorWidget(BodyEditorMixin, ProseEditorWidget):
+    pass
+
+
+class AdminBodyEditorWidget(BodyEditorMixin, AdminProseEditorWidget):
+    pass
+
+
+class BodyFormField(ProseEditorFormField):
+    def __init__(self, *args, **kwargs):
+        widget = kwargs.get("widget")
+        admin = widget is not None and (
+            (isinstance(widget, type) and issubclass(widget, AdminTextareaWidget))
+            or isinstance(widget, AdminTextareaWidget)
+        )
+        kwargs["widget"] = AdminBodyEditorWidget if admin else BodyEditorWidget
+        super().__init__(*args, **kwargs)
 
 
 class SanitizedHTMLField(ProseEditorField):
@@ -36,8 +123,11 @@ class SanitizedHTMLField(ProseEditorField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("extensions", dict(BODY_EXTENSIONS))
-        kwargs.setdefault("sanitize", True)
+        kwargs.setdefault("sanitize", body_sanitize)
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": BodyFormField, **kwargs})
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)

@@ -126,7 +126,7 @@ urlpatterns = [
 # a preview link's reader gets its story's renditions under the link itself.
 # Imported here, with the routes they serve.
 from articles import media as article_media  # noqa: E402
-from newsroom import media  # noqa: E402
+from newsroom import library, media  # noqa: E402
 
 urlpatterns = [
     # Ahead of admin.site.urls, whose catch-all would answer first.
@@ -152,6 +152,13 @@ urlpatterns = [
 urlpatterns += [
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-        media.public_renditions_only(serve, is_public=article_media.rendition_folder_public),
+        media.public_renditions_only(
+            serve,
+            # A story's lead image, or a media library picture a public body shows.
+            is_public=lambda token: (
+                article_media.rendition_folder_public(token)
+                or library.library_rendition_folder_public(token)
+            ),
+        ),
     )
 ]

@@ -1,0 +1,177 @@
+"""The media library in the admin: upload once, describe once, choose from the body editor.
+
+Every picture shown here is a rendition or the metadata-free original,
+always at the staff route (``/admin/media/…``, checked against the session
+on each request), never at a public address. The focal point is chosen by
+clicking on the picture (static/admin/newsroom/library-admin.js).
+
+The chooser (``choose/``) answers an HTML fragment of matching pictures for
+the body editor's "Insert image from library" button
+(static/admin/newsroom/library-editor.js); like every admin view it is for
+signed-in staff only, and it also needs the permission to view the library.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.library import library_image_in_public_use, library_image_renditions
+from newsroom.media import staff_media_url
+from newsroom.models import LibraryImage
+
+CHOOSER_LIMIT = 30
+THUMBNAIL_WIDTH = 480
+
+
+def library_thumbnail_url(image, *, width=THUMBNAIL_WIDTH):
+    """A staff address of the picture about ``width`` wide; the original while renditions are made."""
+    jpegs = sorted(
+        (item for item in library_image_renditions(image) if item["format"] == "jpg"),
+        key=lambda item: item["width"],
+    )
+    if jpegs:
+        fitting = [item for item in jpegs if item["width"] >= width]
+        return staff_media_url((fitting[0] if fitting else jpegs[-1])["name"])
+    if image.image:
+        return staff_media_url(image.image.name)
+    return ""
+
+
+def library_search(queryset, query):
+    """Pictures whose alt text, caption or credit contain every word of ``query``."""
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
+        )
+    return queryset
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "uploaded_by", "created_at"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit"]
+    list_filter = ["created_at"]
+    readonly_fields = [
+        "focal_point_picker",
+        "public_use",
+        "size",
+        "uploaded_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["image", "alt_text", "caption", "credit"]}),
+        (
+            _("Focal point"),
+            {
+                "fields": ["focal_point_picker", "focal_x", "focal_y"],
+                "description": _(
+                    "Click the subject of the picture: a cropped copy keeps that point in view."
+                ),
+            },
+        ),
+        (
+            _("Record"),
+            {"fields": ["public_use", "size", "uploaded_by", "created_at", "updated_at"]},
+        ),
+    ]
+
+    class Media:
+        js = ["admin/newsroom/library-admin.js"]
+        css = {"all": ["admin/newsroom/library.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.uploaded_by_id is None:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj):
+        url = library_thumbnail_url(obj)
+        if not url:
+            return "—"
+        return format_html(
+            '<img class="library-thumbnail" src="{}" alt="" width="120" loading="lazy"'
+            ' data-focal-x="{}" data-focal-y="{}">',
+            url,
+            obj.focal_x,
+            obj.focal_y,
+        )
+
+    @admin.display(description=_("focal point"))
+    def focal_point_picker(self, obj):
+        url = library_thumbnail_url(obj, width=800) if obj and obj.pk else ""
+        if not url:
+            return _("Save the picture first, then click its subject here.")
+        return format_html(
+            '<div class="library-focal" data-focal-x="{}" data-focal-y="{}">'
+            '<img class="library-focal__image" src="{}" alt="{}">'
+            '<span class="library-focal__marker" aria-hidden="true"></span></div>',
+            obj.focal_x,
+            obj.focal_y,
+            url,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("on public pages"))
+    def public_use(self, obj):
+        """Said before an edit or a deletion: both show on public stories at once."""
+        if not (obj and obj.pk):
+            return "—"
+        if library_image_in_public_use(obj.pk):
+            return _(
+                "Shown by a public story: changes here show there at once, and deleting"
+                " the picture takes it out of the story."
+            )
+        return _("Not shown by any public story; readers cannot fetch it.")
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        if obj and obj.width and obj.height:
+            return f"{obj.width} × {obj.height} px"
+        return _("Renditions are being made.") if obj and obj.pk else "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "choose/",
+                self.admin_site.admin_view(self.chooser_view),
+                name="newsroom_libraryimage_choose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def chooser_view(self, request):
+        """The pictures matching ``?q=``, newest first, as a fragment for the body editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:200]
+        images = list(library_search(self.get_queryset(request), query)[: CHOOSER_LIMIT + 1])
+        choices = [
+            {"image": image, "thumbnail": library_thumbnail_url(image)}
+            for image in images[:CHOOSER_LIMIT]
+        ]
+        add_url = (
+            reverse("admin:newsroom_libraryimage_add") if self.has_add_permission(request) else ""
+        )
+        response = TemplateResponse(
+            request,
+            "admin/newsroom/library/chooser_results.html",
+            {
+                "choices": choices,
+                "query": query,
+                "more": len(images) > CHOOSER_LIMIT,
+                "add_url": add_url,
+                "changelist_url": reverse("admin:newsroom_libraryimage_changelist"),
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
