@@ -86,7 +86,9 @@ def test_slug_corrected_in_the_admin_redirects_and_keeps_the_feed_guid(client, e
     )
     guid, old = article.guid, article.get_absolute_url()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = admin_form_data(editor_client.get(url), slug="typo-in-slug")
+    data = admin_form_data(
+        editor_client.get(url), slug="typo-in-slug", _publish_changes="Publish changes"
+    )
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert old in editor_client.get(url).content.decode()  # listed under "old addresses"

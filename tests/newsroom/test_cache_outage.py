@@ -130,7 +130,10 @@ def test_editor_opens_and_saves_an_article_while_redis_is_down(private_redis, ed
     assert page.status_code == 200
     assert b"The cache (Redis) is unreachable" in page.content
     response = editor_client.post(
-        change_url(article), admin_form_data(page, headline="Saved during the outage", _save="Save")
+        change_url(article),
+        admin_form_data(
+            page, headline="Saved during the outage", _publish_changes="Publish changes"
+        ),
     )
     assert response.status_code == 302
     article.refresh_from_db()

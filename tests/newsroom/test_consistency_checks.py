@@ -60,6 +60,7 @@ def test_an_embargo_ending_before_publication_is_a_warning_to_confirm(editor_cli
         "embargo_until_0": f"{earlier:%Y-%m-%d}",
         "embargo_until_1": f"{earlier:%H:%M:%S}",
         "headline": "Typed",
+        "_publish_changes": "Publish changes",
     }
 
     refused = _post(editor_client, article, **changes)

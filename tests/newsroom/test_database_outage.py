@@ -75,9 +75,9 @@ def test_admin_post_gives_the_typed_input_back_and_saves_on_retry():
     url = change_url(article)
     page = editor.get(url)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1)
-    typed = admin_form_data(page, headline="Typed while the database was down", _save="Save") | {
-        "csrfmiddlewaretoken": token.decode()
-    }
+    typed = admin_form_data(
+        page, headline="Typed while the database was down", _publish_changes="Publish changes"
+    ) | {"csrfmiddlewaretoken": token.decode()}
     with database_down():
         failed = editor.post(url, typed)
     assert_unavailable(failed)
@@ -87,7 +87,7 @@ def test_admin_post_gives_the_typed_input_back_and_saves_on_retry():
     assert action == url
     assert ("headline", "Typed while the database was down") in fields
     assert ("csrfmiddlewaretoken", token.decode()) in fields
-    assert ("_save", "Save") in fields
+    assert ("_publish_changes", "Publish changes") in fields
 
     retried = editor.post(action, dict_of_lists(fields))
     assert retried.status_code == 302

@@ -387,6 +387,7 @@ def test_replacing_and_removing_an_image_deletes_old_renditions_from_the_bucket(
             editor_client,
             article,
             files={"lead_image": camera_jpeg(size=(900, 600), orientation=1, name="second.jpg")},
+            _publish_changes="Publish changes",
         )
     assert response.status_code == 302, response.context["adminform"].form.errors
 
@@ -401,7 +402,11 @@ def test_replacing_and_removing_an_image_deletes_old_renditions_from_the_bucket(
         assert_pixels_only(stored_bytes(s3, bucket, name))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_change(editor_client, article, **{"lead_image-clear": "on"})
+        response = post_change(
+            editor_client,
+            article,
+            **{"lead_image-clear": "on", "_publish_changes": "Publish changes"},
+        )
     assert response.status_code == 302, response.context["adminform"].form.errors
 
     article.refresh_from_db()
