@@ -100,3 +100,23 @@ def editor_client(db):
 def writer_client(db):
     """A signed-in member of the Writer group, with exactly that role's permissions."""
     return _signed_in(make_staff("Writer"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test restores the migrated data (roles, content types) it found.
+
+    A transactional test without ``serialized_rollback`` ends with a flush that
+    re-creates content types under new ids (and no roles); a later test with
+    it then fails to load its snapshot (a unique-constraint error). So all of
+    them take the flag.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True"
+            )

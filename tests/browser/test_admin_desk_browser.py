@@ -132,7 +132,10 @@ def flow_shot(desk, name, step):
         REPORT["flows"].append((step, shot))
 
 
-@pytest.fixture(scope="module")
+# Function scope, not module: with a module-scoped browser fixture set up
+# first, the serialized rollback's data (the role groups) was missing from
+# the next test's database whenever another transactional test ran before.
+@pytest.fixture
 def browser():
     with playwright_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)

@@ -39,7 +39,7 @@ pytestmark = [
         not (Path(CHROMIUM).exists() or shutil.which("chromium")),
         reason=f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -790,7 +790,7 @@ def test_moving_a_story_pings_the_section_it_left(
     assert every_format(("section", "science"), ("section", "campus")) <= pinged(hub)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pings_wait_for_the_commit_and_a_rollback_sends_none(settings):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HubHandler)
     server.pings, server.delay = [], 0

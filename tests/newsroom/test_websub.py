@@ -315,7 +315,7 @@ def test_the_catch_up_command_refuses_a_backend_that_cannot_wait(newsroom, hub):
         call_command("websub_queue_scheduled")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_queues_worker_pings_when_the_story_goes_live(hub, settings):
     """End to end: the save queues in the database; ``db_worker`` runs it when its time comes."""
     settings.TASKS = DATABASE_QUEUE
