@@ -23,6 +23,7 @@ from articles.models import (
     ArticleStatusChange,
     Byline,
     LiveDraft,
+    Notification,
     PreviewLink,
     Quote,
     RelatedArticle,
@@ -286,6 +287,19 @@ class ArticleAdmin(NewsroomVersionAdmin):
         if not allowed or obj is None:
             return allowed
         return workflow.article_editable_by(obj, request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting these stories takes with them, and the permissions it lacks.
+
+        A story's status history and notifications can never be deleted one
+        by one (their admins refuse), yet they are the story's own: they go
+        with it, so their refusal must not block deleting the story.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed -= {
+            str(model._meta.verbose_name) for model in (ArticleStatusChange, Notification)
+        }
+        return deleted, counts, perms_needed, protected
 
     def has_publish_permission(self, request):
         return workflow.user_can_publish(request.user)
@@ -612,7 +626,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
                     formset.model._default_manager.filter(**{formset.fk.name: obj}).exclude(
                         pk__in=kept
                     ).delete()
-            live_drafts.live_draft_discard(article=obj)
+            live_drafts.live_draft_published(article=obj, user=request.user)
             request._live_draft_done = "published"
             return None
         for formset in formsets:

@@ -19,7 +19,6 @@ from articles.models_notifications import Notification
 from newsroom.display import newsroom_time_display
 
 VIEW_ALL_PERMISSION = "articles.view_notification"
-DELETE_STORY_PERMISSION = "articles.delete_article"
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -68,9 +67,9 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Never one by one; but a story's notices go with the story, and the
-        # story's delete page refuses while any related row may not go.
-        return obj is not None and request.user.has_perm(DELETE_STORY_PERMISSION)
+        # Never one by one: a story's notices go with the story (ArticleAdmin
+        # get_deleted_objects lets them).
+        return False
 
     @admin.display(description=gettext_lazy("created"), ordering="created_at")
     def created_local(self, notification):

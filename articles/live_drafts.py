@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from articles import notifications
 from articles.models import (
     Article,
     ArticleStatus,
@@ -38,6 +39,7 @@ from articles.models import (
     RelatedArticle,
     TaggedArticle,
 )
+from articles.models_notifications import NotificationKind
 from articles.workflow import PUBLICATION_STATE
 from institutions.models import Agreement, Institution, Person
 
@@ -312,12 +314,38 @@ def live_draft_save(*, article, content, user, submit=False, now=None):
     draft.content = content
     draft.live_version = article.version
     draft.updated_by = user
-    if submit and not draft.submitted_for_review:
+    newly_submitted = submit and not draft.submitted_for_review
+    if newly_submitted:
         draft.submitted_for_review = True
         draft.submitted_at = now
         draft.submitted_by = user
     draft.save()
+    if newly_submitted:
+        # No status changes, so the status-change notices say nothing: the
+        # editors hear of a submitted correction here.
+        notifications.notifications_create(
+            article=article,
+            kind=NotificationKind.REVIEW_REQUESTED,
+            actor=user,
+            recipients=notifications.editors(),
+            when=now,
+        )
     return draft
+
+
+def live_draft_published(*, article, user):
+    """The draft's changes are live: drop it, and tell whoever submitted it."""
+    draft = LiveDraft.objects.select_related("submitted_by").filter(article=article).first()
+    if draft is None:
+        return
+    if draft.submitted_by is not None and draft.submitted_by.is_active:
+        notifications.notifications_create(
+            article=article,
+            kind=NotificationKind.PUBLISHED,
+            actor=user,
+            recipients=[draft.submitted_by],
+        )
+    draft.delete()
 
 
 def live_draft_discard(*, article):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -474,3 +475,30 @@ def test_a_scheduled_story_is_edited_through_a_draft_too(editor_client):
     assert _draft_post(editor_client, scheduled, headline=DRAFT_WORDS).status_code == 302
     assert Article.objects.get(pk=scheduled.pk).headline == "Goes out tomorrow"
     assert LiveDraft.objects.get(article=scheduled).content["fields"]["headline"] == DRAFT_WORDS
+
+
+def test_submitted_changes_notify_the_editors_and_publishing_them_tells_the_writer(
+    writer_client, writers_live, django_capture_on_commit_callbacks, mailoutbox
+):
+    from articles.models_notifications import Notification, NotificationKind
+
+    editor = make_staff("Editor", email="editor@example.ac.kr")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _draft_post(
+            writer_client, writers_live, button="_submit_draft", headline=DRAFT_WORDS
+        )
+    assert response.status_code == 302
+    asked = Notification.objects.get(recipient=editor)
+    assert asked.kind == NotificationKind.REVIEW_REQUESTED and asked.article == writers_live
+    assert [message.to for message in mailoutbox] == [["editor@example.ac.kr"]]
+
+    editor_client = Client()
+    editor_client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            _draft_post(editor_client, writers_live, button="_publish_changes").status_code == 302
+        )
+    assert Article.objects.get(pk=writers_live.pk).headline == DRAFT_WORDS
+    told = Notification.objects.get(recipient=writer_client.user)
+    assert told.kind == NotificationKind.PUBLISHED and told.actor == editor
+    assert not LiveDraft.objects.filter(article=writers_live).exists()

@@ -276,3 +276,26 @@ def test_only_editors_recover_deleted_stories(client, staff, role, allowed):
     if allowed:
         assert client.post(url, admin_form_data(page)).status_code == 302
     assert Article.objects.filter(headline="Deleted by mistake").exists() is allowed
+
+
+def test_an_editor_deletes_a_published_story_with_its_history_and_notices(client, staff):
+    from articles.models import ArticleStatusChange, Notification
+    from articles.workflow import article_publish, article_submit_for_review
+
+    writer = staff("Writer")
+    article = make_article(status=ArticleStatus.DRAFT, created_by=writer)
+    assert article_submit_for_review(article=article, user=writer)
+    editor = staff("Editor")
+    assert article_publish(article=article, user=editor) == {}
+    assert ArticleStatusChange.objects.filter(article=article).count() == 2
+    assert Notification.objects.filter(article=article).exists()
+
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not ArticleStatusChange.objects.filter(article_id=article.pk).exists()
+    # The record itself is never deleted one row at a time.
+    change = ArticleStatusChange.objects.create(article=make_article(), to_status="published")
+    delete_one = reverse("admin:articles_articlestatuschange_delete", args=[change.pk])
+    assert client.post(delete_one, {"post": "yes"}).status_code == 403
