@@ -42,6 +42,7 @@ from institutions.api import (
 )
 from institutions.models import Agreement, Institution, Person
 from newsroom import webapi
+from newsroom.library import body_images_render
 from newsroom.renditions import RENDITION_FORMATS
 from newsroom.syndication import absolutize_html
 
@@ -327,7 +328,11 @@ def article_detail(request, response: HttpResponse, article_id: uuid.UUID):
     page_url = absolute(request, article.get_absolute_url())
     return {
         **article_summary(request, article),
-        "body": absolutize_html(article.body, page_url),
+        # Library pictures as on the page: renditions, alt and caption from the library.
+        "body": absolutize_html(
+            body_images_render(article.body, base_url=absolute(request, "/").rstrip("/")),
+            page_url,
+        ),
         "quotes": [
             {
                 "text": quote.text,

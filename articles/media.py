@@ -13,8 +13,10 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
 
+from articles import live_drafts
 from articles.models import Article
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve, preview_link_token
+from newsroom.library import body_rendition_names
 from newsroom.media import media_response, staff_media_url
 from newsroom.renditions import RENDITIONS_FOLDER, renditions_current
 
@@ -64,6 +66,22 @@ def preview_media(request, token, path):
         link = preview_link_resolve(token)
     except PreviewLinkUnavailable:
         raise Http404("No such file.") from None
-    if path not in {item["name"] for item in lead_image_renditions(link.article)}:
+    if path not in preview_media_names(link):
         raise Http404("No such file.")
     return media_response(path)
+
+
+def preview_media_names(link):
+    """What a preview link may serve: the lead image's and the body pictures' renditions.
+
+    The body is the story's own, and its draft's too when the link shows the
+    draft, so the pictures the recipient's page names all load.
+    """
+    article = link.article
+    bodies = [article.body]
+    if link.shows_draft and (draft := live_drafts.draft_of(article)) is not None:
+        bodies.append(draft.content.get("fields", {}).get("body") or "")
+    names = {item["name"] for item in lead_image_renditions(article)}
+    for body in bodies:
+        names |= body_rendition_names(body)
+    return names

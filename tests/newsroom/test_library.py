@@ -575,3 +575,34 @@ def test_clicking_the_picture_sets_its_focal_point(live_server, monkeypatch):
     image.refresh_from_db()
     assert float(image.focal_x) == pytest.approx(25, abs=1)
     assert float(image.focal_y) == pytest.approx(75, abs=1)
+
+
+def test_the_pictures_a_preview_link_names_load_for_its_recipient(client):
+    image = make_library_image()
+    other = make_library_image()
+    draft = make_article(body=body_with(image), status=ArticleStatus.DRAFT, published_at=None)
+    link = previews.preview_link_create(
+        article=draft, user=make_staff("Editor"), recipient="press@example.ac.kr"
+    )
+    html = client.get(previews.preview_link_path(link)).content.decode()
+    addresses = re.findall(r"(/preview/[^\s\"',]+/media/renditions/[^\s\"',]+)", html)
+    assert addresses
+    for address in addresses:
+        assert client.get(address).status_code == 200, address
+    # A picture the story does not show is not served under its link.
+    token = previews.preview_link_token(link)
+    unrelated = reverse("preview-media", kwargs={"token": token, "path": rendition_names(other)[0]})
+    assert client.get(unrelated).status_code == 404
+
+
+def test_the_api_gives_a_body_picture_as_the_page_does(client):
+    image = make_library_image()
+    article = make_article(body=body_with(image))
+
+    body = client.get(reverse("api:article_detail", kwargs={"article_id": article.guid})).json()[
+        "body"
+    ]
+
+    assert f'alt="{image.alt_text}"' in body
+    assert re.search(r'srcset="http://testserver/media/renditions/[0-9a-f]{32}/w480\.jpg', body)
+    assert "/admin/media/" not in body
