@@ -410,8 +410,8 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 messages.info(request, gettext("There were no draft changes to discard."))
         return HttpResponseRedirect(self._change_url(obj))
 
-    def draft_compare_view(self, request, object_id):
-        """The live version (A) beside the pending draft (B), with the history's compare page."""
+    def _live_and_draft(self, request, object_id):
+        """The story and its draft for the draft's own pages, or (story, redirect) without one."""
         live = self.get_object(request, unquote(object_id))
         if live is None:
             raise Http404(gettext("No such article."))
@@ -420,7 +420,14 @@ class ArticleAdmin(NewsroomVersionAdmin):
         draft = live_drafts.draft_of(live)
         if draft is None:
             messages.info(request, gettext("This story has no draft changes."))
-            return HttpResponseRedirect(self._change_url(live))
+            return live, HttpResponseRedirect(self._change_url(live))
+        return live, draft
+
+    def draft_compare_view(self, request, object_id):
+        """The live version (A) beside the pending draft (B), with the history's compare page."""
+        live, draft = self._live_and_draft(request, object_id)
+        if isinstance(draft, HttpResponseRedirect):
+            return draft
         shown = live_drafts.draft_article(Article.objects.get(pk=live.pk), draft.content)
         who = draft.updated_by
         context = {
@@ -447,15 +454,9 @@ class ArticleAdmin(NewsroomVersionAdmin):
 
     def draft_preview_view(self, request, object_id):
         """The draft on the public page's template, for staff; never cached, never indexed."""
-        live = self.get_object(request, unquote(object_id))
-        if live is None:
-            raise Http404(gettext("No such article."))
-        if not self.has_view_or_change_permission(request, live):
-            raise PermissionDenied
-        draft = live_drafts.draft_of(live)
-        if draft is None:
-            messages.info(request, gettext("This story has no draft changes."))
-            return HttpResponseRedirect(self._change_url(live))
+        live, draft = self._live_and_draft(request, object_id)
+        if isinstance(draft, HttpResponseRedirect):
+            return draft
         return views.draft_preview_response(request, article=live, draft=draft)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

@@ -14,7 +14,8 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from tests.browser.test_press_release_browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.admin_helpers import CHROMIUM_FLAGS
+from tests.browser.test_press_release_browser import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by the test and the live server's fixtures are still synchronous.

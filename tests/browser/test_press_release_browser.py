@@ -14,22 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.admin_helpers import CHROMIUM_FLAGS
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by the test and the live server's fixtures are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
-# Headless as root, and never reaching out to the internet (docs: TESTING-TOOLS).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 MAX_CLICKS = 10
 SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
 
