@@ -157,7 +157,6 @@ class ArticleAdmin(NewsroomVersionAdmin):
         "public_state",
         "published_local",
         "embargo_local",
-        "is_published",
         "draft_changes",
         "updated_at",
         "updated_by",
