@@ -1,4 +1,5 @@
 import datetime
+import threading
 
 import pytest
 import time_machine
@@ -120,3 +121,42 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(
                 f"{item.nodeid}: a transactional test needs serialized_rollback=True"
             )
+
+
+# The live server answers one request at a time.
+# On SQLite the test database lives in memory, and pytest-django hands the
+# live server's threads the test's own connection. Two requests at once (a
+# save and a colleague's presence beacon, in the two-editors test) then ran
+# on one sqlite3 connection together, and one failed with "cannot open
+# savepoint - SQL statements in progress" (seen once in CI). A browser
+# holds several connections open, so the server stays threaded; each request's
+# trip through Django is what takes the lock.
+
+
+_ONE_REQUEST = threading.Lock()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_answers_one_request_at_a_time():
+    from django.test.testcases import LiveServerThread
+
+    original = LiveServerThread._create_server
+
+    def create_server(self, *args, **kwargs):
+        server = original(self, *args, **kwargs)
+        set_app = server.set_app
+
+        def set_app_one_at_a_time(application):
+            def one_at_a_time(environ, start_response):
+                with _ONE_REQUEST:
+                    return application(environ, start_response)
+
+            set_app(one_at_a_time)
+
+        # The thread sets the Django handler once the server exists.
+        server.set_app = set_app_one_at_a_time
+        return server
+
+    LiveServerThread._create_server = create_server
+    yield
+    LiveServerThread._create_server = original
