@@ -132,7 +132,7 @@ class ArticleQuerySet(models.QuerySet):
         family = Institution.objects.family_ids_sql(institution.pk)
         about = Article.institutions.through.objects.filter(institution_id__in=family)
         about_agreement = Article.agreements.through.objects.filter(
-            agreement__signatories__institution_id__in=family
+            agreement__party_rows__institution_id__in=family
         )
         return self.filter(
             Q(pk__in=about.values("article_id")) | Q(pk__in=about_agreement.values("article_id"))

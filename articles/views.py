@@ -95,7 +95,7 @@ class HomeView(TemplateView):
             Agreement.objects.announced()
             .prefetch_related(
                 Prefetch(
-                    "signatories",
+                    "party_rows",
                     queryset=AgreementParty.objects.select_related("institution__parent"),
                 )
             )

@@ -32,7 +32,7 @@ from institutions.models import (
     InstitutionKind,
     Person,
     Position,
-    positions_prefetch,
+    party_rows_prefetch,
 )
 from newsroom import webapi
 
@@ -413,16 +413,6 @@ class AgreementPage(webapi.PageMeta):
     items: list[AgreementItem]
 
 
-def parties_prefetch():
-    """Each agreement's parties with their signatories' positions, for titles as signed."""
-    return Prefetch(
-        "signatories",
-        queryset=AgreementParty.objects.select_related("institution", "signatory").prefetch_related(
-            positions_prefetch("signatory__positions")
-        ),
-    )
-
-
 def agreement_item(request, agreement):
     return {
         **agreement_ref(request, agreement),
@@ -436,7 +426,7 @@ def agreement_item(request, agreement):
                 "signatory": person_ref(request, party.signatory) if party.signatory else None,
                 "signatory_title": party.printed_title,
             }
-            for party in agreement.signatories.all()
+            for party in agreement.party_rows.all()
         ],
         "areas": [area.description for area in agreement.areas.all()],
     }
@@ -457,7 +447,7 @@ def agreement_list(request, response: HttpResponse, page: Query[PageParameters])
     if answer := webapi.not_modified(request, response, rows=window.rows):
         return answer
     agreements = window.arrange(
-        Agreement.objects.filter(pk__in=window.pks).prefetch_related(parties_prefetch(), "areas")
+        Agreement.objects.filter(pk__in=window.pks).prefetch_related(party_rows_prefetch(), "areas")
     )
     return {
         "items": [agreement_item(request, agreement) for agreement in agreements],
@@ -483,7 +473,7 @@ def agreement_detail(request, response: HttpResponse, slug: str = SlugPath):
     rows = [(agreement.pk, agreement.updated_at), *story_rows(stories)]
     if answer := webapi.not_modified(request, response, rows=rows):
         return answer
-    prefetch_related_objects([agreement], parties_prefetch(), "areas")
+    prefetch_related_objects([agreement], party_rows_prefetch(), "areas")
     return {
         **agreement_item(request, agreement),
         "summary": agreement.summary,

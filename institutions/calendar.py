@@ -85,7 +85,7 @@ def _expiry_event(agreement, *, host):
         "admin:institutions_agreement_change", args=[agreement.pk]
     )
     public_url = settings.SITE_URL + agreement.get_absolute_url()
-    parties = ", ".join(party.institution.name for party in agreement.signatories.all())
+    parties = ", ".join(party.institution.name for party in agreement.party_rows.all())
     description = "\n".join(
         [
             f"Parties: {parties or 'none recorded'}",
@@ -122,7 +122,7 @@ def agreement_calendar_document():
         Agreement.objects.filter(expires_on__isnull=False)
         .prefetch_related(
             Prefetch(
-                "signatories",
+                "party_rows",
                 queryset=AgreementParty.objects.select_related("institution"),
             )
         )

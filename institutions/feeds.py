@@ -167,7 +167,7 @@ class AgreementFeed(PoliteFeed):
             .select_related("renews")
             .prefetch_related(
                 Prefetch(
-                    "signatories",
+                    "party_rows",
                     queryset=AgreementParty.objects.select_related(
                         "institution__parent", "signatory"
                     ).prefetch_related(positions_prefetch("signatory__positions")),
@@ -195,7 +195,7 @@ class AgreementFeed(PoliteFeed):
         return xml_safe(agreement.title)
 
     def item_description(self, agreement):
-        parties = ", ".join(party.institution.label for party in agreement.signatories.all())
+        parties = ", ".join(party.institution.label for party in agreement.party_rows.all())
         text = agreement.summary or f"{agreement.get_kind_display()} between {parties}."
         return escape(xml_safe(text))
 
@@ -223,7 +223,7 @@ class AgreementFeed(PoliteFeed):
     def item_categories(self, agreement):
         return [
             agreement.get_kind_display(),
-            *(party.institution.label for party in agreement.signatories.all()),
+            *(party.institution.label for party in agreement.party_rows.all()),
         ]
 
     def item_extra_kwargs(self, agreement):

@@ -598,7 +598,7 @@ class Agreement(EditedRecord):
 
 class AgreementParty(models.Model):
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="signatories"
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="party_rows"
     )
     institution = models.ForeignKey(
         Institution,
@@ -835,6 +835,16 @@ def proposal_confirm(*, record, user):
     return True
 
 
+def party_rows_prefetch():
+    """Each agreement's parties with their signatories' positions, for titles as signed."""
+    return models.Prefetch(
+        "party_rows",
+        queryset=AgreementParty.objects.select_related(
+            "institution__parent", "signatory"
+        ).prefetch_related(positions_prefetch("signatory__positions")),
+    )
+
+
 # A person's revision holds their positions; an agreement's, its parties and
 # areas. The version counter is the lock, not content.
 revisions.register(Institution, exclude=("version",))
@@ -842,4 +852,4 @@ revisions.register(Position)
 revisions.register(Person, exclude=("version",), follow=("positions",))
 revisions.register(AgreementParty)
 revisions.register(AgreementArea)
-revisions.register(Agreement, exclude=("version",), follow=("signatories", "areas"))
+revisions.register(Agreement, exclude=("version",), follow=("party_rows", "areas"))

@@ -396,12 +396,12 @@ def _subject_sources(kind, pk):
     if kind == "person":
         # Agreement items name their signatories.
         sources = person_feed_sources([pk])
-        if Agreement.objects.announced().filter(signatories__signatory_id=pk).exists():
+        if Agreement.objects.announced().filter(party_rows__signatory_id=pk).exists():
             sources.add(("agreements", None))
         return sources
     if kind == "institution":
         sources = institution_feed_sources([pk])
-        if Agreement.objects.announced().filter(signatories__institution_id=pk).exists():
+        if Agreement.objects.announced().filter(party_rows__institution_id=pk).exists():
             sources.add(("agreements", None))
         return sources
     return {("agreements", None)} if Agreement.objects.announced().filter(pk=pk).exists() else set()

@@ -11,21 +11,12 @@ from institutions.models import (
     Institution,
     Person,
     Position,
+    party_rows_prefetch,
     positions_prefetch,
 )
 
 # The newest few; each person's page lists all of theirs.
 QUOTES_ON_INSTITUTION_PAGE = 10
-
-
-def _parties():
-    """Each agreement's parties with their signatories' positions, for titles as signed."""
-    return Prefetch(
-        "signatories",
-        queryset=AgreementParty.objects.select_related(
-            "institution__parent", "signatory"
-        ).prefetch_related(positions_prefetch("signatory__positions")),
-    )
 
 
 def agreement_timeline(institution, family_ids):
@@ -39,7 +30,7 @@ def agreement_timeline(institution, family_ids):
     rows = (
         AgreementParty.objects.filter(
             agreement__in=Agreement.objects.filter(
-                signatories__institution_id__in=family_ids
+                party_rows__institution_id__in=family_ids
             ).values("pk")
         )
         .select_related("agreement", "institution__parent")
@@ -168,7 +159,9 @@ class PersonDetailView(ArticleViewMixin, ListView):
 
 
 class AgreementListView(ListView):
-    queryset = Agreement.objects.prefetch_related(_parties()).order_by("-signed_on", "title")
+    queryset = Agreement.objects.prefetch_related(party_rows_prefetch()).order_by(
+        "-signed_on", "title"
+    )
     context_object_name = "agreements"
     paginate_by = 30
 
@@ -181,7 +174,7 @@ class AgreementDetailView(ArticleViewMixin, ListView):
     def get_queryset(self):
         self.agreement = get_object_or_404(
             Agreement.objects.select_related("renews").prefetch_related(
-                _parties(), "areas", "renewals"
+                party_rows_prefetch(), "areas", "renewals"
             ),
             slug=self.kwargs["slug"],
         )

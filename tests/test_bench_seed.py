@@ -52,8 +52,8 @@ def test_seeding_builds_the_promised_newsroom(bench_media):
     assert Institution.objects.filter(parent__isnull=True).count() == 30
     assert Institution.objects.filter(parent__parent__isnull=False).count() == 30
     assert Agreement.objects.count() == 150
-    for agreement in Agreement.objects.prefetch_related("signatories"):
-        assert 2 <= len(agreement.signatories.all()) <= 3
+    for agreement in Agreement.objects.prefetch_related("party_rows"):
+        assert 2 <= len(agreement.party_rows.all()) <= 3
     for article in Article.objects.prefetch_related("tags", "quotes", "bylines"):
         assert 3 <= len(article.tags.all()) <= 5
         assert 1 <= len(article.quotes.all()) <= 3

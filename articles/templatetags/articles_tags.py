@@ -418,7 +418,7 @@ def agreement_jsonld(context, agreement):
     data["temporalCoverage"] = f"{signed}/{ends}"
     if agreement.place:
         data["locationCreated"] = {"@type": "Place", "name": agreement.place}
-    parties = list(agreement.signatories.all())
+    parties = list(agreement.party_rows.all())
     if parties:
         data["creator"] = [_organization_ref(party.institution) for party in parties]
     signatories = []

@@ -265,7 +265,7 @@ def test_the_seed_story_entered_from_scratch(open_desk):
     desk.fill(popup.labelled("Title"), AGREEMENT)
     desk.fill(popup.labelled("Signed on"), SIGNED_ON.isoformat())
     for index, (institution, signatory) in enumerate([(YONSEI_MEDICINE, CHOI), (GSMSE, PARK)]):
-        party = "signatories-0" if index == 0 else popup.inline_add("Parties")
+        party = "party_rows-0" if index == 0 else popup.inline_add("Parties")
         popup.autocomplete(
             popup.inline_field(party, "institution"), institution, search=SEARCH[institution]
         )
@@ -308,7 +308,7 @@ def test_the_seed_story_entered_from_scratch(open_desk):
     agreement = Agreement.objects.get()
     assert list(article.agreements.all()) == [agreement]
     assert agreement.signed_on == SIGNED_ON
-    assert [(p.institution, p.signatory) for p in agreement.signatories.all()] == [
+    assert [(p.institution, p.signatory) for p in agreement.party_rows.all()] == [
         (medicine, deans[CHOI]),
         (school, deans[PARK]),
     ]

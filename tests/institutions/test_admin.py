@@ -57,7 +57,7 @@ def test_agreement_restore_brings_back_parties_and_areas(editor_client):
     AgreementArea.objects.create(agreement=agreement, description="Student exchange")
     with reversion.create_revision():
         agreement.save()
-    agreement.signatories.filter(institution=second).delete()
+    agreement.party_rows.filter(institution=second).delete()
     agreement.areas.all().delete()
     agreement.title = "Renamed MOU"
     agreement.save()

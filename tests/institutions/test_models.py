@@ -66,7 +66,7 @@ def test_agreement_parties_and_signatory_title_as_signed():
     AgreementParty.objects.create(agreement=agreement, institution=school, signatory=dean)
     AgreementParty.objects.create(agreement=agreement, institution=other)
     assert set(agreement.parties.all()) == {school, other}
-    party = agreement.signatories.get(institution=school)
+    party = agreement.party_rows.get(institution=school)
     assert party.printed_title == "Dean, KAIST GSMSE"
 
 

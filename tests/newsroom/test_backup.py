@@ -51,7 +51,7 @@ def _agreements():
     return [
         (
             agreement.slug,
-            sorted(agreement.signatories.values_list("institution__name", "signatory__slug")),
+            sorted(agreement.party_rows.values_list("institution__name", "signatory__slug")),
         )
         for agreement in Agreement.objects.order_by("slug")
     ]

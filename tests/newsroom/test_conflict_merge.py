@@ -460,7 +460,7 @@ def test_an_agreement_s_areas_and_parties_are_rows_too(two_editors):
     refused = refused_edit(
         two_editors,
         agreement,
-        {"areas-0-description": "Joint research and teaching", "signatories-1-order": "5"},
+        {"areas-0-description": "Joint research and teaching", "party_rows-1-order": "5"},
         {"title": "MOU renewed", "areas-0-description": "Joint clinical research"},
     )
     kinds = {item.label.split(":")[0]: item.kind for item in conflict_of(refused).items}
@@ -474,4 +474,4 @@ def test_an_agreement_s_areas_and_parties_are_rows_too(two_editors):
     area.refresh_from_db()
     agreement.refresh_from_db()
     assert (agreement.title, area.description) == ("MOU renewed", "Joint clinical research")
-    assert sorted(agreement.signatories.values_list("order", flat=True)) == [0, 5]
+    assert sorted(agreement.party_rows.values_list("order", flat=True)) == [0, 5]
