@@ -509,3 +509,51 @@ def test_of_two_editors_saving_at_once_the_second_is_refused_and_keeps_the_input
     article.refresh_from_db()
     assert article.headline == "Researchers find a new role for the Huntington's protein"
     assert article.standfirst == "The protein also holds cells in shape."
+
+    # The second editor keeps their headline and the colleague's standfirst.
+    conflict = page.locator("#edit-conflict")
+
+    def keep(field, choice):
+        row = conflict.locator("tr", has=page.get_by_role("rowheader", name=field, exact=True))
+        second_desk.click(row.get_by_label(choice, exact=True))
+
+    keep("Headline", "Mine")
+    keep("Standfirst", "Theirs")
+    second_desk.save()
+    assert_saved(second_desk)
+    article.refresh_from_db()
+    assert article.headline == typed
+    assert article.standfirst == "The protein also holds cells in shape."
+
+
+# 7. Correcting a live story through a draft -------------------------------------
+
+
+def test_a_live_story_is_corrected_through_draft_changes(open_desk):
+    from tests.support.factories import make_article, make_staff
+
+    live_headline = "Severance opens a ward for rare diseases"
+    corrected = "Severance opens a ward for rare and undiagnosed diseases"
+    article = make_article(headline=live_headline, slug="rare-disease-ward")
+    desk = open_desk(make_staff("Editor"))
+    reader = open_desk()
+    change = f"/admin/articles/article/{article.pk}/change/"
+
+    desk.goto(change)
+    desk.fill(desk.labelled("Headline"), corrected)
+    desk.save("Save draft changes")
+    assert_saved(desk)
+    # Readers still get the live words while the correction waits.
+    reader.page.goto(f"{reader.base_url}{article.get_absolute_url()}")
+    assert live_headline in reader.page.content()
+    assert corrected not in reader.page.content()
+
+    desk.goto(change)
+    assert desk.labelled("Headline").input_value() == corrected
+    flow_shot(desk, "18-live-draft", "A correction to a live story, waiting as draft changes")
+    desk.save("Publish changes")
+    assert_saved(desk)
+    article.refresh_from_db()
+    assert article.headline == corrected
+    reader.page.goto(f"{reader.base_url}{article.get_absolute_url()}")
+    assert corrected in reader.page.content()
