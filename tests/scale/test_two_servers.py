@@ -195,10 +195,10 @@ def admin_send(base, path, cookies, fields, *, changes, files=None, button="_sav
     return answer
 
 
-def admin_save(base, path, cookies, *, changes, files=None):
+def admin_save(base, path, cookies, *, changes, files=None, button="_save"):
     """Open an admin form on ``base``, change some fields, send it; the redirect."""
     fields = admin_form(base, path, cookies)
-    return admin_send(base, path, cookies, fields, changes=changes, files=files)
+    return admin_send(base, path, cookies, fields, changes=changes, files=files, button=button)
 
 
 def admin_change_path(cookies, slug):
@@ -331,7 +331,14 @@ def test_an_edit_through_one_server_invalidates_the_pages_the_other_cached(edito
     slug = link.get("href").rstrip("/").rsplit("/", 1)[-1]
     new_headline = f"{old_headline} (updated {uuid.uuid4().hex[:8]})"
 
-    admin_save(A, admin_change_path(editor, slug), editor, changes={"headline": new_headline})
+    # A live story: a plain save would only draft the change.
+    admin_save(
+        A,
+        admin_change_path(editor, slug),
+        editor,
+        changes={"headline": new_headline},
+        button="_publish_changes",
+    )
 
     after = anonymous_home(B)
     assert after.headers["X-Page-Cache"] == "miss"
