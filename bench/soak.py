@@ -401,7 +401,8 @@ class Editor:
         if status != 200:
             return status, page, None
         form = lxml.html.fromstring(page).get_element_by_id("article_form")
-        return status, page, [*form.form_values(), ("_save", "Save")]
+        # The story is live: a plain save would only draft the edit.
+        return status, page, [*form.form_values(), ("_publish_changes", "Publish changes")]
 
     def public_url(self):
         """The article's public address, from the admin's "view on site" link."""
