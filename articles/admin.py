@@ -34,6 +34,7 @@ from articles.models import (
 from institutions.models import Institution, Position, positions_prefetch
 from newsroom import revisions
 from newsroom.admin import NewsroomVersionAdmin
+from newsroom.admin_library import LibraryImageChooser
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
 from newsroom.validation import SaneDatesAdminMixin
@@ -78,10 +79,14 @@ class QuoteInline(LiveDraftInlineMixin, admin.StackedInline):
     model = Quote
     draft_relation = "quotes"
     formset = QuoteFormSet
-    extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "text", "title_on_the_day", "title_override", "order"]
     readonly_fields = ["title_on_the_day"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new story opens with a quote row ready: nearly every one quotes
+        # someone. Left empty, the row is not saved.
+        return 1 if obj is None else 0
 
     @admin.display(description=_("title printed"))
     def title_on_the_day(self, quote):
@@ -216,15 +221,30 @@ class ArticleAdmin(NewsroomVersionAdmin):
             _("Lead image"),
             {
                 "fields": [
+                    "lead_library_image",
                     "lead_image",
                     "lead_image_preview",
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
-                ]
+                ],
+                "description": _(
+                    "Choose a picture from the media library (its alt text, caption and credit "
+                    "come with it and stay in step with the library), or upload a picture for "
+                    "this story alone and describe it here."
+                ),
             },
         ),
-        (_("What the story is about"), {"fields": ["institutions", "people", "agreements"]}),
+        (
+            _("What the story is about"),
+            {
+                "fields": ["institutions", "people", "agreements"],
+                "description": _(
+                    "The people the story quotes and the parties of the agreements it covers "
+                    "are added here when you save; add anyone else it is about."
+                ),
+            },
+        ),
         (
             _("Record"),
             {
@@ -310,6 +330,15 @@ class ArticleAdmin(NewsroomVersionAdmin):
             if getattr(obj, "in_draft_mode", False):
                 fields.append("status")
         return fields
+
+    def get_changeform_initial_data(self, request):
+        """A new story starts in the section its writer used last (or the only one)."""
+        initial = super().get_changeform_initial_data(request)
+        if "section" not in initial:
+            section = Section.objects.last_used_by(request.user)
+            if section is not None:
+                initial["section"] = section.pk
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -468,6 +497,13 @@ class ArticleAdmin(NewsroomVersionAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "lead_library_image":
+            # Chosen by looking at the pictures, not from a list of alt texts;
+            # unwrapped, since the chooser links to the upload page itself.
+            return db_field.formfield(
+                widget=LibraryImageChooser(dialog_title=gettext("Choose the lead image")),
+                **kwargs,
+            )
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in workflow.PUBLISHING_FIELDS and formfield is not None:
             formfield.help_text = f"{db_field.help_text} " + gettext("In %(zone)s.") % {
@@ -615,7 +651,9 @@ class ArticleAdmin(NewsroomVersionAdmin):
     def save_related(self, request, form, formsets, change):
         obj = form.instance
         if not (change and getattr(obj, "in_draft_mode", False)):
-            return super().save_related(request, form, formsets, change)
+            super().save_related(request, form, formsets, change)
+            obj.implied_links_add()
+            return None
         action = live_drafts.draft_action(request.POST)
         if action == live_drafts.PUBLISH_CHANGES:
             super().save_related(request, form, formsets, change)
@@ -626,6 +664,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
                     formset.model._default_manager.filter(**{formset.fk.name: obj}).exclude(
                         pk__in=kept
                     ).delete()
+            obj.implied_links_add()
             live_drafts.live_draft_published(article=obj, user=request.user)
             request._live_draft_done = "published"
             return None

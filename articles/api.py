@@ -27,7 +27,6 @@ from ninja.decorators import decorate_view
 from pydantic import WithJsonSchema
 from taggit.models import Tag
 
-from articles.media import lead_image_renditions
 from articles.models import Article, Byline, Section, tag_in_public_use
 from institutions.api import (
     DETAIL_ANSWERS,
@@ -49,9 +48,10 @@ from newsroom.syndication import absolutize_html
 router = Router(tags=["articles"])
 
 STORIES = webapi.Keyset("articles", ("-published_at", "-pk"))
-# Changes a story's row records, for the validators: any save, and the
-# renditions (written by UPDATE, which leaves updated_at alone).
-STORY_CHANGES = ("updated_at", "lead_image_renditions__0__name")
+# Changes a story's row records, for the validators: any save, the
+# renditions (written by UPDATE, which leaves updated_at alone) and an edit
+# of its library lead picture (alt text, caption, credit, renditions).
+STORY_CHANGES = ("updated_at", "lead_image_renditions__0__name", "lead_library_image__updated_at")
 MEDIA_TYPES = {extension: mime for _format, extension, mime, _options in RENDITION_FORMATS}
 
 
@@ -211,15 +211,16 @@ class ArticleFilters(webapi.StrictQuery):
 
 
 def lead_image(request, article):
-    renditions = lead_image_renditions(article)
-    if not renditions:
+    picture = article.lead_picture
+    if picture is None:
         return None
+    renditions = picture.renditions
     return {
-        "alt": article.lead_image_alt,
-        "caption": article.lead_image_caption,
-        "credit": article.lead_image_credit,
-        "width": article.lead_image_width,
-        "height": article.lead_image_height,
+        "alt": picture.alt,
+        "caption": picture.caption,
+        "credit": picture.credit,
+        "width": picture.width,
+        "height": picture.height,
         "renditions": [
             {
                 "url": absolute(request, default_storage.url(item["name"])),
@@ -290,7 +291,7 @@ def article_list(request, response: HttpResponse, filters: Query[ArticleFilters]
     articles = window.arrange(
         Article.objects.published()
         .filter(pk__in=window.pks)
-        .select_related("section")
+        .for_cards()
         .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("person")))
         .with_tags()
     )

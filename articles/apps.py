@@ -21,8 +21,10 @@ class ArticlesConfig(AppConfig):
         # Tags are taggit's records, shown on our story pages.
         pagecache.watched_apps_register("articles", "taggit")
         pagecache.schedule_source_register(Article.objects.next_visibility_change)
-        # Media library pictures are public while a public story's body shows them.
+        # Media library pictures are public while a public story shows them,
+        # in its body or as its lead image.
         library.body_source_register(Article.objects.published, field="body")
+        library.reference_source_register(Article.objects.published, field="lead_library_image")
         pre_save.connect(tag_slug_ensure, sender="taggit.Tag", dispatch_uid="articles-tag-slug")
         post_save.connect(
             status_change_notify,

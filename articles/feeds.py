@@ -52,16 +52,17 @@ def lead_image_html(article):
     jpegs = lead_image_jpegs(article)
     if not jpegs:
         return ""
-    credit = format_html(" ({})", article.lead_image_credit) if article.lead_image_credit else ""
+    picture = article.lead_picture
+    credit = format_html(" ({})", picture.credit) if picture.credit else ""
     caption = (
-        format_html("<figcaption>{}{}</figcaption>", article.lead_image_caption, credit)
-        if article.lead_image_caption or credit
+        format_html("<figcaption>{}{}</figcaption>", picture.caption, credit)
+        if picture.caption or credit
         else ""
     )
     return format_html(
         '<figure><img src="{}" alt="{}" width="{}" height="{}">{}</figure>',
         default_storage.url(jpegs[0]["name"]),
-        article.lead_image_alt,
+        picture.alt,
         jpegs[0]["width"],
         jpegs[0]["height"],
         caption,
@@ -159,7 +160,7 @@ class ArticleFeed(PoliteFeed):
     def items(self, scope):
         articles = list(
             scope.items.newest_first()
-            .select_related("section")
+            .for_cards()
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("person")),
                 Prefetch(

@@ -38,6 +38,7 @@ from articles.models import (
     Quote,
     RelatedArticle,
     TaggedArticle,
+    links_implied,
 )
 from articles.models_notifications import NotificationKind
 from articles.workflow import PUBLICATION_STATE
@@ -138,19 +139,22 @@ def _row(instance, relation):
 
 def content_of(article):
     """The stored (live) state of ``article`` in the draft's format."""
-    return {
-        "fields": {name: _raw(article, name) for name in content_field_names()},
-        "m2m": {
-            name: sorted(getattr(article, name).values_list("pk", flat=True)) for name in M2M_FIELDS
-        },
-        "tags": sorted(article.tags.values_list("name", flat=True)),
-        "inlines": {
-            relation: [
-                _row(row, relation) for row in model._default_manager.filter(article=article)
-            ]
-            for relation, model in INLINES.items()
-        },
-    }
+    return _with_implied_links(
+        {
+            "fields": {name: _raw(article, name) for name in content_field_names()},
+            "m2m": {
+                name: sorted(getattr(article, name).values_list("pk", flat=True))
+                for name in M2M_FIELDS
+            },
+            "tags": sorted(article.tags.values_list("name", flat=True)),
+            "inlines": {
+                relation: [
+                    _row(row, relation) for row in model._default_manager.filter(article=article)
+                ]
+                for relation, model in INLINES.items()
+            },
+        }
+    )
 
 
 def content_from_forms(form, formsets):
@@ -186,6 +190,21 @@ def content_from_forms(form, formsets):
                 continue
             rows.append(_row(row_form.instance, relation))
         content["inlines"][relation] = rows
+    return _with_implied_links(content)
+
+
+def _with_implied_links(content):
+    """``content`` with the people it quotes and its agreements' parties among its links.
+
+    As ``Article.implied_links_add`` does for a saved story; applied to the
+    live side too, so a save that only makes them explicit is no change.
+    """
+    implied = links_implied(
+        quoted=[row.get("person") for row in content["inlines"].get("quotes", [])],
+        agreements=content["m2m"].get("agreements", []),
+    )
+    for name in ("people", "institutions"):
+        content["m2m"][name] = sorted(set(content["m2m"].get(name, [])) | set(implied[name]))
     return content
 
 

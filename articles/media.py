@@ -18,21 +18,20 @@ from articles.models import Article
 from articles.previews import PreviewLinkUnavailable, preview_link_resolve, preview_link_token
 from newsroom.library import body_rendition_names
 from newsroom.media import media_response, staff_media_url
-from newsroom.renditions import RENDITIONS_FOLDER, renditions_current
+from newsroom.renditions import RENDITIONS_FOLDER
 
 PREVIEW_MEDIA_URL_NAME = "preview-media"
 
 
 def lead_image_renditions(article):
-    """The renditions of the current lead image: none while they are being made.
+    """The renditions of the current lead image (uploaded or from the library), or none.
 
-    Lists made for an earlier image, or before renditions recorded their
-    source, are left out, so a page never names a file that is not served.
+    None while they are being made; lists made for an earlier image, or
+    before renditions recorded their source, are left out
+    (``Article.lead_picture``), so a page never names a file that is not served.
     """
-    renditions = article.lead_image_renditions or []
-    if article.lead_image and renditions_current(renditions, article.lead_image.name):
-        return renditions
-    return []
+    picture = article.lead_picture
+    return picture.renditions if picture else []
 
 
 def lead_image_jpegs(article):
@@ -74,14 +73,15 @@ def preview_media(request, token, path):
 def preview_media_names(link):
     """What a preview link may serve: the lead image's and the body pictures' renditions.
 
-    The body is the story's own, and its draft's too when the link shows the
-    draft, so the pictures the recipient's page names all load.
+    The story's own, and its draft's too when the link shows the draft, so
+    the pictures the recipient's page names all load.
     """
     article = link.article
-    bodies = [article.body]
+    shown = [article]
     if link.shows_draft and (draft := live_drafts.draft_of(article)) is not None:
-        bodies.append(draft.content.get("fields", {}).get("body") or "")
-    names = {item["name"] for item in lead_image_renditions(article)}
-    for body in bodies:
-        names |= body_rendition_names(body)
+        shown.append(live_drafts.draft_article(Article.objects.get(pk=article.pk), draft.content))
+    names = set()
+    for story in shown:
+        names |= {item["name"] for item in lead_image_renditions(story)}
+        names |= body_rendition_names(story.body)
     return names

@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 import uuid
 
@@ -21,6 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from institutions.models import (
+    AgreementParty,
     Institution,
     Person,
     positions_prefetch,
@@ -30,6 +32,7 @@ from institutions.models import (
 from newsroom import revisions
 from newsroom.fields import SanitizedHTMLField
 from newsroom.images import IMAGE_VALIDATORS
+from newsroom.library import library_image_renditions
 from newsroom.media import PrivateImageField
 from newsroom.models import EditedRecord
 from newsroom.pagecache import page_cache_invalidate
@@ -44,6 +47,21 @@ from newsroom.renditions import (
 logger = logging.getLogger(__name__)
 
 
+class SectionQuerySet(models.QuerySet):
+    def last_used_by(self, user):
+        """The section of ``user``'s newest story; without one, the only section, if one."""
+        if user is not None and user.pk is not None:
+            latest = (
+                self.filter(articles__created_by=user)
+                .order_by("-articles__created_at", "-articles__pk")
+                .first()
+            )
+            if latest is not None:
+                return latest
+        only = list(self.all()[:2])
+        return only[0] if len(only) == 1 else None
+
+
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -51,6 +69,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers come first in the navigation.")
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -153,7 +173,7 @@ class ArticleQuerySet(models.QuerySet):
         query budget.
         """
         return (
-            self.select_related("section")
+            self.for_cards()
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("person")),
                 models.Prefetch(
@@ -211,6 +231,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def for_cards(self):
+        """What every card, list and feed item shows beside the story's own row.
+
+        The section and a library lead picture, joined in the same query, so
+        a list of any length costs one query for them.
+        """
+        return self.select_related("section", "lead_library_image")
 
     def next_visibility_change(self, now):
         """When the public set next changes on its own: a scheduled time or an embargo end.
@@ -298,6 +326,38 @@ def tag_in_public_use(slug):
     )
 
 
+def links_implied(*, quoted, agreements):
+    """``{"people": ids, "institutions": ids}`` a story is about by what it holds.
+
+    ``quoted`` are the ids of the people it quotes, ``agreements`` those of
+    the agreements it covers (ids or a values query); one query for the parties.
+    """
+    agreement_ids = list(agreements)
+    parties = (
+        AgreementParty.objects.filter(agreement__in=agreement_ids).values_list(
+            "institution_id", flat=True
+        )
+        if agreement_ids
+        else []
+    )
+    return {
+        "people": sorted({pk for pk in quoted if pk is not None}),
+        "institutions": sorted(set(parties)),
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class LeadPicture:
+    """What pages, feeds and the API show of a story's lead image."""
+
+    alt: str
+    caption: str
+    credit: str
+    width: int | None
+    height: int | None
+    renditions: list
+
+
 class Article(EditedRecord):
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -325,6 +385,21 @@ class Article(EditedRecord):
     )
     lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
     lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
+    # A picture from the media library instead of an upload: its alt text,
+    # caption, credit and renditions are read from the library record, so a
+    # correction there shows on every story using it (``lead_picture``).
+    lead_library_image = models.ForeignKey(
+        "newsroom.LibraryImage",
+        verbose_name=_("lead image from the library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Choose a picture from the media library, or upload one above; not both. "
+            "The library's alt text, caption and credit are shown with it."
+        ),
+    )
     # Filled by newsroom.renditions when the image changes (by the task worker
     # for large images), so pages can write srcset, width and height without
     # opening the file or asking the storage.
@@ -465,6 +540,40 @@ class Article(EditedRecord):
     def __str__(self):
         return self.headline
 
+    @property
+    def lead_picture(self):
+        """The lead image readers get, from the library or the upload; None without one.
+
+        None too while the renditions are still being made, or were made for
+        an earlier image: pages then show no lead image rather than a file
+        that is not served (never the original). Reads the article's own
+        fields, and the library record joined by ``for_cards()``.
+        """
+        if self.lead_library_image_id:
+            image = self.lead_library_image
+            renditions = library_image_renditions(image)
+            if not renditions:
+                return None
+            return LeadPicture(
+                alt=image.alt_text,
+                caption=image.caption,
+                credit=image.credit,
+                width=image.width,
+                height=image.height,
+                renditions=renditions,
+            )
+        renditions = self.lead_image_renditions or []
+        if not (self.lead_image and renditions_current(renditions, self.lead_image.name)):
+            return None
+        return LeadPicture(
+            alt=self.lead_image_alt,
+            caption=self.lead_image_caption,
+            credit=self.lead_image_credit,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
+            renditions=renditions,
+        )
+
     def save(self, *args, **kwargs):
         if self.lead_image and not self.lead_image._committed:
             # Stored (without its metadata) now rather than during the save,
@@ -571,12 +680,35 @@ class Article(EditedRecord):
         errors = {}
         if self.lead_image and not self.lead_image_alt.strip():
             errors["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
+        if self.lead_image and self.lead_library_image_id:
+            errors["lead_library_image"] = _(
+                "This story has an uploaded lead image too. Tick “Clear” beside the upload "
+                "to use the library picture, or remove the library picture to keep the upload."
+            )
         if self.status == ArticleStatus.PUBLISHED:
             errors.update(self.publish_problems())
             if not self.published_at:
                 errors["published_at"] = _("Give a publication time to publish this story.")
         if errors:
             raise ValidationError(errors)
+
+    def implied_links_add(self):
+        """Add the people and institutions the story is about by what it holds.
+
+        Everyone it quotes, and every party of the agreements it covers: an
+        officer who quotes two deans about their schools' MOU should not have
+        to pick them all again under "What the story is about". Only adds, so
+        what the officer chose stays; called after the form's relations are
+        saved (``links_implied`` gives the same for a draft).
+        """
+        implied = links_implied(
+            quoted=self.quotes.values_list("person_id", flat=True),
+            agreements=self.agreements.values_list("pk", flat=True),
+        )
+        if implied["people"]:
+            self.people.add(*implied["people"])
+        if implied["institutions"]:
+            self.institutions.add(*implied["institutions"])
 
     def quote_date(self):
         """The date whose positions give speakers their printed titles."""
@@ -1084,6 +1216,8 @@ class LiveDraft(EditedRecord):
 # Whole-story revisions: the article with everything that hangs off it. The
 # tag manager and the curated M2M are left out of the article's own fields
 # because their rows (tagged_items, curated_links) are followed instead.
+# The version counter is kept, so an edit conflict can find the revision the
+# editor opened (newsroom.locking); compare pages skip it, restores renumber.
 # Registered with the models, before the admin loads: reversion's
 # VersionAdmin would otherwise register the article itself, following only
 # its inlines.
@@ -1091,7 +1225,7 @@ for part in (Quote, Byline, RelatedArticle, TaggedArticle):
     revisions.register(part)
 revisions.register(
     Article,
-    exclude=("tags", "related_articles", "version"),
+    exclude=("tags", "related_articles"),
     follow=("quotes", "bylines", "tagged_items", "curated_links"),
 )
 

@@ -229,7 +229,7 @@ def _scored_candidates(article, *, agreements, direct, family, people, tags, now
             )
         )
         .exclude(pk=article.pk)
-        .select_related("section")
+        .for_cards()
         .annotate(**annotations)
         .annotate(
             score=score,

@@ -375,7 +375,7 @@ def _search_ranked(terms, narrowed):
     return (
         Article.objects.published()
         .filter(pk__in=candidates)
-        .select_related("section")
+        .for_cards()
         .annotate(
             named=Case(When(pk__in=named, then=1), default=0, output_field=IntegerField()),
             rank=rank,
@@ -645,7 +645,7 @@ def search_articles(query, *, section=None, since=None, until=None, institution=
         results = (
             Article.objects.published()
             .filter(pk__in=narrowed[:SEARCH_CANDIDATES])
-            .select_related("section")
+            .for_cards()
             .newest_first()
         )
         results._iterable_class = _snippet_iterable([])

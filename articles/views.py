@@ -58,7 +58,7 @@ class ArticleViewMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section").newest_first()
+        return Article.objects.published().for_cards().newest_first()
 
 
 class HomeView(TemplateView):
@@ -79,7 +79,7 @@ class HomeView(TemplateView):
         ranked = list(
             Article.objects.published()
             .filter(pk__in=newest_ids)
-            .select_related("section")
+            .for_cards()
             .order_by("section__order", "section__name", "-published_at", "-pk")
         )
         lead = max(ranked, key=lambda a: (a.published_at, a.pk), default=None)
@@ -239,9 +239,7 @@ def related_for_page(article, *, limit=6):
             RELATED_CACHE_TIMEOUT,
         )
         return suggestions
-    public = (
-        Article.objects.published().select_related("section").in_bulk([pk for pk, *_ in chosen])
-    )
+    public = Article.objects.published().for_cards().in_bulk([pk for pk, *_ in chosen])
     return [
         RelatedArticleSuggestion(article=public[pk], reason=reason, curated=curated)
         for pk, reason, curated in chosen

@@ -334,9 +334,13 @@ class PositionInline(SaneDatesAdminMixin, admin.TabularInline):
     """A person's positions, editable wherever the person is (a writer's own proposal)."""
 
     model = Position
-    extra = 0
     autocomplete_fields = ["institution"]
     fields = ["institution", "title", "started_on", "ended_on"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A person is added to be quoted with a title: the row is there at
+        # once (left empty, it is not saved).
+        return 1 if obj is None else 0
 
     def _person_editable(self, request, obj):
         return obj is None or may_edit_record(request.user, obj)
@@ -360,6 +364,8 @@ class InstitutionAdmin(ProposalAdminMixin, NewsroomVersionAdmin):
     search_fields = ["name", "short_name", "korean_name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    # Eight kinds: one click on a visible choice rather than opening a list.
+    radio_fields = {"kind": admin.HORIZONTAL}
     date_hierarchy = "created_at"
     readonly_fields = ["child_institutions", "people_here", "agreements_signed"]
     fieldsets = [
@@ -506,10 +512,13 @@ class PositionAdmin(SaneDatesAdminMixin, OptimisticLockAdminMixin, admin.ModelAd
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
     formset = AgreementPartyFormSet
-    extra = 0
     min_num = 1
     autocomplete_fields = ["institution", "signatory"]
     fields = ["institution", "signatory", "title_override", "order"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new agreement opens with two party rows: nearly all have two parties.
+        return 1 if obj is None else 0
 
 
 class AgreementAreaInline(admin.TabularInline):

@@ -7,16 +7,21 @@ clicking on the picture (static/admin/newsroom/library-admin.js).
 
 The chooser (``choose/``) answers an HTML fragment of matching pictures for
 the body editor's "Insert image from library" button
-(static/admin/newsroom/library-editor.js); like every admin view it is for
-signed-in staff only, and it also needs the permission to view the library.
+(static/admin/newsroom/library-editor.js) and for ``LibraryImageChooser``,
+the widget of a foreign key to the library (a story's lead image); like
+every admin view it is for signed-in staff only, and it also needs the
+permission to view the library.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.library import library_image_in_public_use, library_image_renditions
@@ -48,6 +53,54 @@ def library_search(queryset, query):
             Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
         )
     return queryset
+
+
+class LibraryImageChooser(forms.HiddenInput):
+    """A library picture chosen by looking at it: its thumbnail and alt text,
+    "Choose from library" (the chooser dialog) and "Remove".
+
+    The value is the picture's id in a hidden input, so the form posts what a
+    select would. Rendering reads the chosen picture (one query, none
+    without a value).
+    """
+
+    template_name = "admin/newsroom/library/chooser_field.html"
+    input_type = "hidden"
+    # Not hidden in the admin's sense: the field row, label and help show.
+    is_hidden = False
+
+    def __init__(self, attrs=None, *, dialog_title=None):
+        super().__init__(attrs)
+        self.dialog_title = dialog_title or _("Choose a picture from the library")
+
+    @property
+    def media(self):
+        return forms.Media(
+            js=["admin/newsroom/library-chooser.js", "admin/newsroom/library-field.js"],
+            css={"all": ["admin/newsroom/library.css"]},
+        )
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's template engine: the form renderer reads Django's
+        # own widget templates only, and this one sits with the admin's.
+        return mark_safe(render_to_string(template_name, context))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        picture = None
+        if value not in (None, "") and str(value).isascii() and str(value).isdecimal():
+            picture = LibraryImage.objects.filter(pk=int(value)).first()
+        try:
+            chooser_url = reverse("admin:newsroom_libraryimage_choose")
+        except NoReverseMatch:
+            chooser_url = ""
+        context["library"] = {
+            "picture": picture,
+            "thumbnail": library_thumbnail_url(picture) if picture else "",
+            "chooser_url": chooser_url,
+            "dialog_title": self.dialog_title,
+        }
+        return context
 
 
 @admin.register(LibraryImage)
@@ -154,7 +207,16 @@ class LibraryImageAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         query = request.GET.get("q", "").strip()[:200]
-        images = list(library_search(self.get_queryset(request), query)[: CHOOSER_LIMIT + 1])
+        found = library_search(self.get_queryset(request), query)
+        picture_id = request.GET.get("id", "")
+        if picture_id:
+            # One picture, for a field whose value was set from elsewhere.
+            found = (
+                found.filter(pk=int(picture_id))
+                if picture_id.isascii() and picture_id.isdecimal() and len(picture_id) < 19
+                else found.none()
+            )
+        images = list(found[: CHOOSER_LIMIT + 1])
         choices = [
             {"image": image, "thumbnail": library_thumbnail_url(image)}
             for image in images[:CHOOSER_LIMIT]

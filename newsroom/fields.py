@@ -44,6 +44,7 @@ LIBRARY_ATTRIBUTE = "data-library-image"
 # settings time, before the static files' hashed names are known.
 EDITOR_MODULE = "admin/newsroom/library-editor.js"
 EDITOR_STYLES = "admin/newsroom/library.css"
+CHOOSER_SCRIPT = "admin/newsroom/library-chooser.js"
 CHOOSER_URL_NAME = "admin:newsroom_libraryimage_choose"
 LIBRARY_ID = re.compile(r"\d{1,18}")
 EMPTY_ELEMENT = re.compile(r"^<(?P<tag>\w+)></(?P=tag)>$")
@@ -91,7 +92,8 @@ class BodyEditorMixin:
 
     @property
     def media(self):
-        return super().media + Media(css={"all": [EDITOR_STYLES]})
+        # The chooser dialog the editor's library button opens, a plain script.
+        return super().media + Media(css={"all": [EDITOR_STYLES]}, js=[CHOOSER_SCRIPT])
 
 
 class BodyEditorWidget(BodyEditorMixin, ProseEditorWidget):

@@ -14,9 +14,11 @@ leaving a broken image. All the body's pictures are read in one query
 (``body_images_fetch``), however many there are.
 
 Renditions of a library picture are public only while a public story shows
-it. This module imports no app, so the apps say which of their records
-count: ``body_source_register(Article.objects.published, field="body")`` in
-``ArticlesConfig.ready()``.
+it, in its body or as its lead image. This module imports no app, so the
+apps say which of their records count:
+``body_source_register(Article.objects.published, field="body")`` and
+``reference_source_register(Article.objects.published, field="lead_library_image")``
+in ``ArticlesConfig.ready()``.
 """
 
 import re
@@ -39,6 +41,7 @@ BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
 # The copy browsers without srcset get (as for lead images).
 FALLBACK_WIDTH = 800
 _body_sources = []
+_reference_sources = []
 
 
 def body_source_register(published, *, field="body"):
@@ -48,6 +51,11 @@ def body_source_register(published, *, field="body"):
     so the apps' one publishing rule decides, read at that moment.
     """
     _body_sources.append((published, field))
+
+
+def reference_source_register(published, *, field):
+    """Count the picture a foreign key ``field`` of ``published()``'s records names as shown."""
+    _reference_sources.append((published, field))
 
 
 def body_image_ids(html):
@@ -83,9 +91,13 @@ def body_rendition_names(html):
 
 
 def library_image_in_public_use(image_id):
-    """Whether any public body (``body_source_register``) shows the picture."""
+    """Whether any public record shows the picture (``body_source_register``,
+    ``reference_source_register``)."""
     needle = f'{LIBRARY_ATTRIBUTE}="{int(image_id)}"'
     return any(
+        published().filter(**{field: int(image_id)}).exists()
+        for published, field in _reference_sources
+    ) or any(
         published().filter(**{f"{field}__contains": needle}).exists()
         for published, field in _body_sources
     )

@@ -48,7 +48,8 @@ def responsive_image(
     names its renditions at the staff route, or at the preview link's own
     address on a preview-link page.
     """
-    renditions = lead_image_renditions(article)
+    picture = article.lead_picture
+    renditions = picture.renditions if picture else []
     jpegs = [item for item in renditions if item["format"] == "jpg"]
     if not jpegs:
         # No image yet, or its renditions are still being made: nothing,
@@ -74,7 +75,7 @@ def responsive_image(
         sizes,
         fallback["width"],
         fallback["height"],
-        article.lead_image_alt,
+        picture.alt,
         class_attr,
         loading,
         priority,

@@ -121,6 +121,10 @@ class Desk:
         self.tally.clicks += 2
         locator.select_option(label=label)
 
+    def pick(self, field_name, label):
+        """Click one of a field's radio buttons by its label: one click, nothing to open."""
+        self.click(self.field_row(field_name).get_by_label(label, exact=True))
+
     def type_into_editor(self, field_label, paragraphs):
         """Type the body into the rich-text editor under ``field_label``."""
         editor = self.rich_text_editor(field_label)
@@ -213,6 +217,18 @@ class Desk:
             arg=[f"{prefix}-TOTAL_FORMS", before],
         )
         return f"{prefix}-{before}"
+
+    def inline_row(self, heading, index):
+        """The form prefix of row ``index`` of an inline group, adding rows as a person would.
+
+        The rows a form opens with are used first; only beyond them is
+        "Add another ..." clicked (and counted).
+        """
+        total = self.inline_group(heading).locator("input[name$='-TOTAL_FORMS']")
+        prefix = total.get_attribute("name").removesuffix("-TOTAL_FORMS")
+        if index < int(total.input_value()):
+            return f"{prefix}-{index}"
+        return self.inline_add(heading)
 
     def inline_field(self, form_prefix, name):
         """The control ``name`` of one inline form, by its form name (quotes-0-text)."""

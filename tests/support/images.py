@@ -6,6 +6,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from newsroom.models import LibraryImage
+
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
@@ -30,3 +32,19 @@ def open_stored(name):
         image = Image.open(handle)
         image.load()
         return image
+
+
+def make_library_image(**overrides):
+    """A media library picture, validated and saved, with its renditions made."""
+    fields = {
+        "image": jpeg_with_gps(size=(1400, 900)),
+        "alt_text": "Two presidents shake hands over the signed agreement",
+        "caption": "The signing in the senate hall",
+        "credit": "Kim Min-ji",
+    }
+    fields.update(overrides)
+    image = LibraryImage(**fields)
+    image.full_clean()
+    image.save()
+    image.refresh_from_db()
+    return image
