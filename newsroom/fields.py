@@ -45,6 +45,10 @@ LIBRARY_ATTRIBUTE = "data-library-image"
 EDITOR_MODULE = "admin/newsroom/library-editor.js"
 EDITOR_STYLES = "admin/newsroom/library.css"
 CHOOSER_SCRIPT = "admin/newsroom/library-chooser.js"
+# The editor under the admin's strict CSP (static/admin/newsroom/body-editor.js):
+# tiptap's injected <style> turned off, its base rules served from 'self'.
+CSP_MODULE = "admin/newsroom/body-editor.js"
+CSP_STYLES = "admin/newsroom/body-editor.css"
 CHOOSER_URL_NAME = "admin:newsroom_libraryimage_choose"
 LIBRARY_ID = re.compile(r"\d{1,18}")
 EMPTY_ELEMENT = re.compile(r"^<(?P<tag>\w+)></(?P=tag)>$")
@@ -82,18 +86,22 @@ class BodyEditorMixin:
             chooser_url = reverse(CHOOSER_URL_NAME)
         except NoReverseMatch:  # a site without the admin: no library button
             chooser_url = None
-        extensions = dict(config["extensions"], SpellCheck=True)
+        extensions = dict(config["extensions"], SpellCheck=True, NoInjectedCSS=True)
         if chooser_url:
             extensions["LibraryImage"] = {"chooserUrl": chooser_url}
         return config | {
             "extensions": extensions,
-            "js_modules": [*config.get("js_modules", []), static(EDITOR_MODULE)],
+            "js_modules": [
+                *config.get("js_modules", []),
+                static(EDITOR_MODULE),
+                static(CSP_MODULE),
+            ],
         }
 
     @property
     def media(self):
         # The chooser dialog the editor's library button opens, a plain script.
-        return super().media + Media(css={"all": [EDITOR_STYLES]}, js=[CHOOSER_SCRIPT])
+        return super().media + Media(css={"all": [EDITOR_STYLES, CSP_STYLES]}, js=[CHOOSER_SCRIPT])
 
 
 class BodyEditorWidget(BodyEditorMixin, ProseEditorWidget):
