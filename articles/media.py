@@ -40,9 +40,13 @@ def lead_image_jpegs(article):
     return sorted(jpegs, key=lambda item: item["width"], reverse=True)
 
 
-def rendition_url_function(article, *, preview_link=None):
-    """``name -> address`` of the article's renditions for the reader at hand."""
-    if article.is_published():
+def rendition_url_function(article, *, preview_link=None, draft=False):
+    """``name -> address`` of the article's renditions for the reader at hand.
+
+    ``draft`` is the draft changes to a live story, shown to staff or through
+    a preview link: its pictures may be ones no public story shows yet.
+    """
+    if article.is_published() and not draft:
         return default_storage.url
     if preview_link is not None and preview_link.article_id == article.pk:
         token = preview_link_token(preview_link)

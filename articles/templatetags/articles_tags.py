@@ -148,7 +148,7 @@ def _one_or_many(values):
     return values[0] if len(values) == 1 else values
 
 
-def share_images(article, *, preview_link=None):
+def share_images(article, *, preview_link=None, draft=False):
     """Absolute lead image addresses for sharing and structured data, largest first.
 
     Only the JPEG renditions, which carry no camera metadata (GPS position
@@ -156,7 +156,7 @@ def share_images(article, *, preview_link=None):
     still being made. Reads fields on the article only: no query, no storage
     access.
     """
-    url = rendition_url_function(article, preview_link=preview_link)
+    url = rendition_url_function(article, preview_link=preview_link, draft=draft)
     return [
         {"url": absolute(url(item["name"])), "width": item["width"], "height": item["height"]}
         for item in lead_image_jpegs(article)
@@ -166,7 +166,11 @@ def share_images(article, *, preview_link=None):
 @register.simple_tag(takes_context=True)
 def share_image(context, article):
     """The largest shareable lead image as ``{url, width, height}``, or None."""
-    images = share_images(article, preview_link=context.get("preview_link"))
+    images = share_images(
+        article,
+        preview_link=context.get("preview_link"),
+        draft=context.get("draft_preview", False),
+    )
     return images[0] if images else None
 
 
@@ -289,7 +293,11 @@ def article_jsonld(context, article):
         "inLanguage": settings.NEWSROOM_LANGUAGE,
         "isPartOf": _website_ref(),
     }
-    images = share_images(article, preview_link=context.get("preview_link"))
+    images = share_images(
+        article,
+        preview_link=context.get("preview_link"),
+        draft=context.get("draft_preview", False),
+    )
     if images:
         data["image"] = [image["url"] for image in images[:3]]
     keywords = [tag.name for tag in article.tag_list]

@@ -55,7 +55,9 @@ def responsive_image(
         # No image yet, or its renditions are still being made: nothing,
         # rather than the original.
         return ""
-    url = rendition_url_function(article, preview_link=context.get("preview_link"))
+    url = rendition_url_function(
+        article, preview_link=context.get("preview_link"), draft=context.get("draft_preview", False)
+    )
     loading = loading if loading in LOADING_VALUES else "lazy"
     priority = format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else ""
     class_attr = format_html(' class="{}"', css_class) if css_class else ""

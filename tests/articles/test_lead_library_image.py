@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from articles import previews
 from articles.models import Article, ArticleStatus
+from newsroom.validation import WARNINGS_CONFIRMED
 from tests.support.admin import admin_form_data, change_url
 from tests.support.factories import image_upload, make_article, make_section, make_staff
 from tests.support.images import make_library_image
@@ -263,3 +264,51 @@ def test_a_preview_link_serves_the_library_lead_picture_to_its_recipient(client)
     for name in set(named):
         assert client.get(f"/preview/{token}/media/{name}").status_code == 200
         assert client.get(f"/media/{name}").status_code == 404
+
+
+# Draft changes to a live story
+
+
+def _draft_with_new_lead(editor_client, live, picture):
+    page = editor_client.get(change_url(live))
+    data = admin_form_data(
+        page, lead_library_image=str(picture.pk), **{WARNINGS_CONFIRMED: "on", "_save_draft": "1"}
+    )
+    assert editor_client.post(change_url(live), data).status_code == 302
+
+
+def test_a_draft_leading_with_a_new_picture_keeps_it_private_until_published(client, editor_client):
+    live = make_article(headline="The new wing opens", slug="new-wing")
+    picture = make_library_image(alt_text="The new wing at dusk")
+    _draft_with_new_lead(editor_client, live, picture)
+
+    staff = editor_client.get(
+        reverse("admin:articles_article_draft_preview", args=[live.pk])
+    ).content.decode()
+    public = client.get(live.get_absolute_url()).content.decode()
+
+    assert 'alt="The new wing at dusk"' in staff
+    assert re.search(r'srcset="/admin/media/renditions/[0-9a-f]{32}/', staff)
+    assert "/media/renditions/" not in staff.replace("/admin/media/renditions/", "")
+    assert "The new wing at dusk" not in public
+    assert client.get(f"/media/{rendition_names(picture)[0]}").status_code == 404
+
+
+def test_a_preview_link_showing_the_draft_serves_its_new_lead_picture(client, editor_client):
+    live = make_article(headline="The new wing opens", slug="new-wing")
+    picture = make_library_image(alt_text="The new wing at dusk")
+    _draft_with_new_lead(editor_client, live, picture)
+    link = previews.preview_link_create(
+        article=live, user=make_staff("Editor"), recipient="press@example.ac.kr"
+    )
+    link.shows_draft = True
+    link.save()
+    token = previews.preview_link_token(link)
+
+    html = client.get(previews.preview_link_path(link)).content.decode()
+    named = set(re.findall(rf"/preview/{token}/media/(renditions/[0-9a-f]{{32}}/[\w.]+)", html))
+
+    assert 'alt="The new wing at dusk"' in html
+    assert named and named <= set(rendition_names(picture))
+    for name in named:
+        assert client.get(f"/preview/{token}/media/{name}").status_code == 200
