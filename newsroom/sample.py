@@ -30,6 +30,7 @@ from institutions.models import (
     Person,
     Position,
 )
+from newsroom.models import LibraryImage
 
 SAMPLE_PATH = Path(__file__).with_name("sample_newsroom.toml")
 
@@ -210,14 +211,22 @@ def _article_create(record, *, sections, institutions, people, agreements, now):
     )
     if record["image_color"]:
         color = ImageColor.getrgb(record["image_color"])
-        article.lead_image.save(
-            f"{record['slug'][:60]}.jpg",
-            ContentFile(sample_image(color, label=record["headline"])),
-            save=False,
+        picture = ContentFile(
+            sample_image(color, label=record["headline"]), name=f"{record['slug'][:60]}.jpg"
         )
-        article.lead_image_alt = record["image_alt"]
-        article.lead_image_caption = record["image_caption"]
-        article.lead_image_credit = record["image_credit"]
+        if record["image_in_library"]:
+            # Shows a newcomer the media library with a picture in use.
+            article.lead_library_image = LibraryImage.objects.create(
+                image=picture,
+                alt_text=record["image_alt"],
+                caption=record["image_caption"],
+                credit=record["image_credit"],
+            )
+        else:
+            article.lead_image.save(picture.name, picture, save=False)
+            article.lead_image_alt = record["image_alt"]
+            article.lead_image_caption = record["image_caption"]
+            article.lead_image_credit = record["image_credit"]
     article.save()
     article.tags.set(record["tags"])
     article.institutions.set([institutions[slug] for slug in record["institutions"]])
