@@ -846,10 +846,12 @@ def party_rows_prefetch():
 
 
 # A person's revision holds their positions; an agreement's, its parties and
-# areas. The version counter is the lock, not content.
-revisions.register(Institution, exclude=("version",))
+# areas. The version counter is kept, so an edit conflict can find the
+# revision the editor opened (newsroom.locking); compare pages skip it as
+# no content, and restores renumber.
+revisions.register(Institution)
 revisions.register(Position)
-revisions.register(Person, exclude=("version",), follow=("positions",))
+revisions.register(Person, follow=("positions",))
 revisions.register(AgreementParty)
 revisions.register(AgreementArea)
-revisions.register(Agreement, exclude=("version",), follow=("party_rows", "areas"))
+revisions.register(Agreement, follow=("party_rows", "areas"))

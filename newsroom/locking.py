@@ -16,10 +16,18 @@ a new refusal with the new differences. "Theirs" is applied by writing the
 stored values into the posted data before the admin builds its forms, so
 every form and formset check sees the merged record.
 
+Where the revision the editor opened is stored (the base), the refusal is
+three-way: it shows that version too, and says for each difference who
+changed it since. What only one side changed comes with that side chosen
+(the token carries those choices, so pressing Save again merges); what both
+changed waits for the editor's choice. Without a base (a record stamped
+with a digest, or saved outside a revision) it is two-way, as before.
+
 Who else has the record open is newsroom/presence.py's job.
 """
 
 import dataclasses
+import datetime
 import hashlib
 import re
 
@@ -45,6 +53,8 @@ MERGE_TOKEN_FIELD = "merge_token"
 # POST names rather than form fields: they come and go with the differences.
 MERGE_CHOICE_PREFIX = "_merge-"
 THEIRS, MINE = "theirs", "mine"
+# Who changed a difference since the editor opened the record.
+ONLY_THEIRS, ONLY_MINE, BOTH = "theirs", "mine", "both"
 EDIT_CONFLICT = "edit_conflict"
 _MERGE_SALT = "newsroom.locking.merge"
 
@@ -118,11 +128,14 @@ def merge_choice_name(key):
 class ConflictItem:
     """One difference between the saved record and the form: a field or an inline row.
 
-    ``details`` holds (label, theirs, mine) triples, the values already
-    escaped with their changed words marked. ``kind`` says what choosing
-    theirs means: "field" and "row" take the stored values, "gone" (a row
-    deleted since) drops the form's row, "added" (a row added since) needs
-    no choice because the save keeps it.
+    ``details`` holds (label, base, theirs, mine) tuples, the values already
+    escaped with their changed words marked; ``base`` (the value when the
+    editor opened the record) is None where it is not known. ``kind`` says
+    what choosing theirs means: "field" and "row" take the stored values,
+    "gone" (a row deleted since) drops the form's row, "added" (a row added
+    since) needs no choice because the save keeps it. ``origin`` says who
+    changed it since the base (ONLY_THEIRS, ONLY_MINE, BOTH; empty when
+    not known).
     """
 
     key: str
@@ -133,10 +146,18 @@ class ConflictItem:
     prefix: str = ""
     pk: str = ""
     choice: str = ""
+    origin: str = ""
 
     @property
     def needs_choice(self):
         return self.kind != "added"
+
+    @property
+    def default(self):
+        """The choice made for the editor: the only side that changed it."""
+        if not self.needs_choice:
+            return ""
+        return {ONLY_THEIRS: THEIRS, ONLY_MINE: MINE}.get(self.origin, "")
 
     @property
     def choice_name(self):
@@ -155,6 +176,46 @@ class Conflict:
     unresolved: bool = False
     # A complete merge another check refused: the choices wait for the next save.
     pending: bool = False
+    # The version the editor opened, when its revision is stored (ConflictBase).
+    base: object = None
+    # Everyone who saved since the base, for "Changed by ... only".
+    changed_by: str = ""
+
+    @property
+    def three_way(self):
+        return self.base is not None
+
+
+@dataclasses.dataclass
+class ConflictBase:
+    """The stored revision of the version the editor opened: its stamp, values and inline rows.
+
+    ``values`` and ``rows`` are raw, as newsroom.revisions.revision_held
+    gives them; ``rows`` is keyed by the followed relation's name (the
+    inline formset's relation), holding only the relations the revision
+    could be read for.
+    """
+
+    stamp: str
+    revision: object
+    values: dict
+    rows: dict
+
+
+def conflict_base(instance, stamp):
+    """The version ``stamp`` of ``instance`` as its stored revision holds it, None without one.
+
+    Only for an ``EditedRecord``: a digest stamp names no revision.
+    """
+    if not stamp or instance.pk is None or not isinstance(instance, EditedRecord):
+        return None
+    version = revisions.revision_at_version(instance, stamp)
+    if version is None:
+        return None
+    held = revisions.revision_held(version)
+    if held is None:
+        return None
+    return ConflictBase(stamp=str(stamp), revision=version, values=held.values, rows=held.rows)
 
 
 @dataclasses.dataclass
@@ -166,6 +227,8 @@ class MergeRequest:
     rows: list
     choices: dict
     damaged: bool = False
+    # The version the editor first opened (the refusal's base), "" when none.
+    base: str = ""
 
     @property
     def keys(self):
@@ -184,15 +247,23 @@ def _record_label(instance):
 
 
 def merge_token_make(instance, conflict):
-    """The signed list of differences a refused form carries back."""
+    """The signed list of differences a refused form carries back.
+
+    With the base the editor opened, so a later refusal of the same form
+    compares against what they started from, and the choices made for them
+    (the side that alone changed a difference), which count as chosen when
+    the form posts none.
+    """
     return signing.dumps(
         {
             "record": _record_label(instance),
             "stamp": conflict.stamp,
+            "base": conflict.base.stamp if conflict.base is not None else "",
             "fields": [[i.key, i.name] for i in conflict.items if i.kind == "field"],
             "rows": [
                 [i.key, i.prefix, i.pk, i.kind] for i in conflict.items if i.kind in ("row", "gone")
             ],
+            "defaults": {i.key: i.default for i in conflict.items if i.default},
         },
         salt=_MERGE_SALT,
         compress=True,
@@ -216,13 +287,21 @@ def merge_request_read(data, instance, *, prefix=""):
         )
         fields = [(str(key), str(name)) for key, name in token["fields"]]
         rows = [tuple(str(part) for part in row) for row in token["rows"]]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        # Tokens signed before the refusal was three-way carry neither.
+        base = str(token.get("base") or "")
+        defaults = {str(key): str(choice) for key, choice in token.get("defaults", {}).items()}
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return MergeRequest(stamp="", fields=[], rows=[], choices={}, damaged=True)
     if not valid:
         return MergeRequest(stamp="", fields=[], rows=[], choices={}, damaged=True)
     keys = [key for key, _name in fields] + [row[0] for row in rows]
-    choices = {key: data.get(merge_choice_name(key)) for key in keys}
-    return MergeRequest(stamp=token["stamp"], fields=fields, rows=rows, choices=choices)
+    choices = {}
+    for key in keys:
+        posted = data.get(merge_choice_name(key))
+        # A preselected choice counts as made: the browser posts the ticked
+        # radio anyway, and a client that posts none gets the same merge.
+        choices[key] = posted if posted in (THEIRS, MINE) else defaults.get(key)
+    return MergeRequest(stamp=token["stamp"], fields=fields, rows=rows, choices=choices, base=base)
 
 
 def posted_values(bound_field):
@@ -338,14 +417,98 @@ def submitted_text(form, name, field):
     return str(raw) if raw not in (None, "") else "—"
 
 
-def _detail(label, theirs, mine):
-    theirs_html, mine_html = revisions.word_diff(theirs, mine)
-    return (label, theirs_html, mine_html)
+def base_text(field, raw):
+    """A value the base revision holds (raw: links as keys) as an editor reads it, like ``stored_text``."""
+    if field.many_to_many:
+        found = field.related_model._default_manager.filter(pk__in=raw or [])
+        return ", ".join(sorted(str(item) for item in found)) or "—"
+    return revisions.display_value(field, raw)
 
 
-def _plain_detail(label, theirs, mine):
+def _detail(label, theirs, mine, *, base=None):
+    """(label, base, theirs, mine), escaped, with the changed words marked.
+
+    Against the base where it is known, so each side shows what it changed
+    since the editor opened the record; theirs against mine otherwise.
+    """
+    if base is None:
+        theirs_html, mine_html = revisions.word_diff(theirs, mine)
+        return (label, None, theirs_html, mine_html)
+    base_html, (theirs_html, mine_html) = revisions.word_diff_from(base, theirs, mine)
+    return (label, base_html, theirs_html, mine_html)
+
+
+def _plain_detail(label, theirs, mine, *, base=None):
     """A row only one side has: nothing to compare word by word."""
-    return (label, escape(theirs), escape(mine))
+    return (label, None if base is None else escape(base), escape(theirs), escape(mine))
+
+
+def _base_initial(field, raw):
+    """A raw base value as a form's initial value for ``field`` (related objects for many-to-many)."""
+    if field.many_to_many:
+        return list(field.related_model._default_manager.filter(pk__in=raw or []))
+    return raw
+
+
+def _as_shown(value, form_field):
+    """``value`` to the precision ``form_field`` shows it.
+
+    As Form.get_initial_for_field does: a widget that shows whole seconds
+    sends a time back without its fraction, so a fraction is no change.
+    """
+    if (
+        isinstance(value, datetime.datetime | datetime.time)
+        and not form_field.widget.supports_microseconds
+    ):
+        return value.replace(microsecond=0)
+    return value
+
+
+def _form_differs(form, name, field, raw):
+    """Whether ``form`` holds for ``name`` something other than the base value ``raw``.
+
+    The form field's own test, the one behind ``changed_data``, so a value
+    the editor left alone compares equal however its widget renders it.
+    """
+    form_field = form.fields[name]
+    initial = _as_shown(_base_initial(field, raw), form_field)
+    try:
+        return form_field.has_changed(initial, form[name].data)
+    except (ValidationError, ValueError, TypeError):
+        return True
+
+
+def _stored_differs(form, obj, name, raw):
+    """Whether the stored ``obj`` holds for ``name`` something other than the base value ``raw``.
+
+    ``form`` is the one editing ``obj``: a difference it cannot show (the
+    fraction of a second an admin save drops) is none.
+    """
+    form_field = form.fields[name]
+    stored = revisions.record_values(obj, [name])[name]
+    return _as_shown(stored, form_field) != _as_shown(raw, form_field)
+
+
+def _origin(*, theirs_changed, mine_changed):
+    """Who changed a difference since the base.
+
+    Neither (the two tests disagreeing with ``changed_data`` on some
+    odd value) counts as both: the editor is asked rather than guessed for.
+    """
+    if theirs_changed and not mine_changed:
+        return ONLY_THEIRS
+    if mine_changed and not theirs_changed:
+        return ONLY_MINE
+    return BOTH
+
+
+def _row_origin(origins):
+    """One origin for an inline row from those of its changed fields ("" if any is unknown)."""
+    if not origins or "" in origins:
+        return ""
+    if len(set(origins)) == 1:
+        return origins[0]
+    return BOTH
 
 
 def _model_field(model, name):
@@ -360,21 +523,61 @@ def _model_field(model, name):
     return field
 
 
-def _row_summary(form, *, stored=None):
-    """One line for an inline row: its fields and values, from the database or the form."""
-    parts = []
+def _row_fields(form):
+    """(name, model field) of the inline row's own values: no key, no link to the parent."""
     for name, form_field in form.fields.items():
         field = _model_field(form._meta.model, name)
         if field is None or field.primary_key:
             continue
         if isinstance(form_field, forms.models.InlineForeignKeyField):
             continue  # the parent record itself
+        yield name, field
+
+
+def _row_summary(form, *, stored=None):
+    """One line for an inline row: its fields and values, from the database or the form."""
+    parts = []
+    for name, field in _row_fields(form):
         text = (
             stored_text(field, stored) if stored is not None else submitted_text(form, name, field)
         )
         if text != "—":
-            parts.append(f"{form_field.label or field.verbose_name}: {text}")
+            parts.append(f"{form.fields[name].label or field.verbose_name}: {text}")
     return "; ".join(parts) or "—"
+
+
+def _row_summary_base(form, base_row):
+    """``_row_summary`` of the row as the base revision holds it."""
+    parts = []
+    for name, field in _row_fields(form):
+        if name not in base_row:
+            continue
+        text = base_text(field, base_row[name])
+        if text != "—":
+            parts.append(f"{form.fields[name].label or field.verbose_name}: {text}")
+    return "; ".join(parts) or "—"
+
+
+def _row_form_differs(form, base_row):
+    """Whether the posted row differs from the base row; None when the base lacks a field."""
+    names = list(_row_fields(form))
+    if any(name not in base_row for name, _field in names):
+        return None
+    return any(_form_differs(form, name, field, base_row[name]) for name, field in names)
+
+
+def _row_stored_differs(form, obj, base_row):
+    """Whether the stored row differs from the base row in the fields its form edits."""
+    names = [name for name, _field in _row_fields(form) if name in base_row]
+    return any(_stored_differs(form, obj, name, base_row[name]) for name in names)
+
+
+def _base_rows(formset, base):
+    """The base revision's rows for ``formset``'s relation, None when it does not hold them."""
+    fk = getattr(formset, "fk", None)
+    if base is None or fk is None:
+        return None
+    return base.rows.get(fk.remote_field.get_accessor_name())
 
 
 def _row_label(formset, obj):
@@ -383,8 +586,13 @@ def _row_label(formset, obj):
     return f"{what[:1].upper()}{what[1:]}: {Truncator(str(obj)).chars(60)}"
 
 
-def inline_conflicts(formsets, *, who):
-    """The inline rows where the bound ``formsets`` differ from the rows stored now."""
+def inline_conflicts(formsets, *, who, base=None):
+    """The inline rows where the bound ``formsets`` differ from the rows stored now.
+
+    With ``base`` (a ConflictBase), each row that the base revision holds
+    says who changed it since: a row is only theirs or only mine when every
+    difference in it is.
+    """
     items = []
     for formset in formsets:
         if not formset.is_bound:
@@ -392,14 +600,24 @@ def inline_conflicts(formsets, *, who):
         pk_name = formset.model._meta.pk.name
         # A fresh query: the formset's own instances now hold the posted values.
         stored = {str(obj.pk): obj for obj in formset.get_queryset().all()}
+        base_rows = _base_rows(formset, base)
         posted = set()
         for form in formset.initial_forms:
             raw_pk = str(form.data.get(form.add_prefix(pk_name)) or "")
             posted.add(raw_pk)
             key = f"row-{formset.prefix}-{raw_pk}"
             obj = stored.get(raw_pk)
+            base_row = base_rows.get(raw_pk) if base_rows is not None else None
             if obj is None:
                 summary = _row_summary(form)
+                origin, base_summary = "", None
+                if base_row is not None:
+                    base_summary = _row_summary_base(form, base_row)
+                    # Deleted in my form too: both want it gone, so theirs is mine.
+                    deleted_here = DELETION_FIELD_NAME in form.changed_data
+                    differs = False if deleted_here else _row_form_differs(form, base_row)
+                    if differs is not None:
+                        origin = _origin(theirs_changed=True, mine_changed=differs)
                 items.append(
                     ConflictItem(
                         key=key,
@@ -408,24 +626,48 @@ def inline_conflicts(formsets, *, who):
                         prefix=formset.prefix,
                         pk=raw_pk,
                         details=[
-                            _plain_detail("", _("Deleted by %(who)s.") % {"who": who}, summary)
+                            _plain_detail(
+                                "",
+                                _("Deleted by %(who)s.") % {"who": who},
+                                summary,
+                                base=base_summary,
+                            )
                         ],
+                        origin=origin,
                     )
                 )
                 continue
-            details = []
+            details, origins = [], []
             for name in form.changed_data:
                 if name == DELETION_FIELD_NAME:
-                    details.append(_detail("", _("Kept"), _("Deleted in your form")))
+                    kept = _("Kept")
+                    if base_row is None:
+                        details.append(_detail("", kept, _("Deleted in your form")))
+                        origins.append("")
+                        continue
+                    details.append(_detail("", kept, _("Deleted in your form"), base=kept))
+                    origins.append(
+                        _origin(
+                            theirs_changed=_row_stored_differs(form, obj, base_row),
+                            mine_changed=True,
+                        )
+                    )
                     continue
                 field = _model_field(formset.model, name)
                 if field is None or field.primary_key:
                     continue
-                details.append(
-                    _detail(
-                        str(form.fields[name].label or field.verbose_name),
-                        stored_text(field, obj),
-                        submitted_text(form, name, field),
+                label = str(form.fields[name].label or field.verbose_name)
+                theirs, mine = stored_text(field, obj), submitted_text(form, name, field)
+                if base_row is None or name not in base_row:
+                    details.append(_detail(label, theirs, mine))
+                    origins.append("")
+                    continue
+                raw = base_row[name]
+                details.append(_detail(label, theirs, mine, base=base_text(field, raw)))
+                origins.append(
+                    _origin(
+                        theirs_changed=_stored_differs(form, obj, name, raw),
+                        mine_changed=_form_differs(form, name, field, raw),
                     )
                 )
             if details:
@@ -437,6 +679,7 @@ def inline_conflicts(formsets, *, who):
                         prefix=formset.prefix,
                         pk=raw_pk,
                         details=details,
+                        origin=_row_origin(origins),
                     )
                 )
         unbound = None
@@ -461,6 +704,8 @@ def inline_conflicts(formsets, *, who):
                             "",
                             _("Added by %(who)s: %(row)s") % {"who": who, "row": summary},
                             _("Not in your form: it is kept."),
+                            # Not there when the editor opened the record.
+                            base=None if base_rows is None else "—",
                         )
                     ],
                 )
@@ -502,18 +747,31 @@ class LockedModelForm(forms.ModelForm):
         if current is None:
             return cleaned
         merge = merge_request_read(self.data, self.instance, prefix=self.add_prefix(""))
+        # What the editor's form is based on: what they opened; for a form
+        # refused before, still what they first opened (the token says), not
+        # the version it was refused at. A damaged token says nothing
+        # trustworthy, so that refusal is two-way.
+        base = opened_with if merge is None else ("" if merge.damaged else merge.base)
         if current != opened_with or (merge is not None and merge.damaged):
-            self.conflict_refuse(current)
+            self.conflict_refuse(current, base_stamp=base)
         if merge is not None:
             self.merge = merge
             if merge.missing:
-                self.conflict_refuse(current, unresolved=True)
+                self.conflict_refuse(current, unresolved=True, base_stamp=base)
         return cleaned
 
-    def conflict_refuse(self, current, *, unresolved=False):
-        """Refuse the save; the form comes back carrying ``current`` and the differences."""
+    def conflict_refuse(self, current, *, unresolved=False, base_stamp=""):
+        """Refuse the save; the form comes back carrying ``current`` and the differences.
+
+        ``base_stamp`` is the version the editor's form started from; its
+        stored revision, if any, makes the refusal three-way.
+        """
         saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
-        self.conflict = self.conflict_describe(current, saved, unresolved=unresolved)
+        base = None
+        # A list row shows no differences, so it needs no base.
+        if self.merge_in_form and base_stamp != str(current):
+            base = conflict_base(saved, base_stamp)
+        self.conflict = self.conflict_describe(current, saved, unresolved=unresolved, base=base)
         if self.merge_in_form:
             data = self.data.copy()
             data[self.add_prefix(OPENED_VERSION_FIELD)] = str(current)
@@ -525,7 +783,8 @@ class LockedModelForm(forms.ModelForm):
             self.data = data
         raise ValidationError(self.conflict_message(), code=EDIT_CONFLICT)
 
-    def conflict_describe(self, current, saved, *, unresolved=False):
+    def conflict_describe(self, current, saved, *, unresolved=False, base=None):
+        """The differences between ``saved`` and this form, each against ``base`` where known."""
         who, when = revisions.last_change(saved)
         items = []
         for name in self.changed_data:
@@ -534,18 +793,38 @@ class LockedModelForm(forms.ModelForm):
             field = _model_field(saved, name)
             if field is None:
                 continue
+            theirs, mine = stored_text(field, saved), submitted_text(self, name, field)
+            origin, base_value = "", None
+            if base is not None and name in base.values:
+                raw = base.values[name]
+                base_value = base_text(field, raw)
+                origin = _origin(
+                    theirs_changed=_stored_differs(self, saved, name, raw),
+                    mine_changed=_form_differs(self, name, field, raw),
+                )
             items.append(
                 ConflictItem(
                     key=f"field-{self.add_prefix(name)}",
                     label=str(self.fields[name].label or field.verbose_name),
                     kind="field",
                     name=name,
-                    details=[
-                        _detail("", stored_text(field, saved), submitted_text(self, name, field))
-                    ],
+                    details=[_detail("", theirs, mine, base=base_value)],
+                    origin=origin,
                 )
             )
-        return Conflict(stamp=str(current), who=who, when=when, items=items, unresolved=unresolved)
+        changed_by = who
+        if base is not None:
+            # Everyone who saved since the editor opened it, not only the last.
+            changed_by = ", ".join(revisions.saved_by_since(saved, base.revision)) or who
+        return Conflict(
+            stamp=str(current),
+            who=who,
+            when=when,
+            items=items,
+            unresolved=unresolved,
+            base=base,
+            changed_by=changed_by,
+        )
 
     def conflict_message(self):
         conflict = self.conflict
@@ -577,6 +856,21 @@ class LockedModelForm(forms.ModelForm):
             message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
                 names
             )
+        choosable = [item for item in conflict.items if item.needs_choice]
+        waiting = [item for item in choosable if not item.default]
+        if conflict.three_way and choosable and not waiting:
+            return (
+                message
+                + " "
+                + _(
+                    "Nobody changed what the other changed: each difference has the side "
+                    "that changed it chosen. Check the choices, then save again."
+                )
+            )
+        if conflict.three_way and len(waiting) < len(choosable):
+            message += " " + _(
+                "Where only one of you changed something, that side is chosen for you."
+            )
         return (
             message
             + " "
@@ -598,10 +892,13 @@ class LockedModelForm(forms.ModelForm):
                 return
             # The merge was complete but another check refused the save.
             saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
-            self.conflict = self.conflict_describe(self.merge.stamp, saved)
+            base = None
+            if self.merge.base != self.merge.stamp:
+                base = conflict_base(saved, self.merge.base)
+            self.conflict = self.conflict_describe(self.merge.stamp, saved, base=base)
             self.conflict.pending = True
         conflict = self.conflict
-        conflict.items.extend(inline_conflicts(formsets, who=conflict.who))
+        conflict.items.extend(inline_conflicts(formsets, who=conflict.who, base=conflict.base))
         if self.merge is not None and self.merge.stamp == conflict.stamp:
             # Nobody has saved since the refusal: what differs beyond the
             # differences it listed is the editor's own typing, not a conflict.
@@ -612,7 +909,8 @@ class LockedModelForm(forms.ModelForm):
         data[self.add_prefix(OPENED_VERSION_FIELD)] = conflict.stamp
         self.data = data
         for item in conflict.items:
-            item.choice = data.get(item.choice_name) or ""
+            posted = data.get(item.choice_name)
+            item.choice = posted if posted in (THEIRS, MINE) else item.default
         panel = render_to_string(
             "admin/includes/conflict.html",
             {
@@ -621,6 +919,8 @@ class LockedModelForm(forms.ModelForm):
                 "when": newsroom_time_display(conflict.when, missing=_("recently")),
                 "THEIRS": THEIRS,
                 "MINE": MINE,
+                "ONLY_THEIRS": ONLY_THEIRS,
+                "ONLY_MINE": ONLY_MINE,
             },
             request=request,
         )

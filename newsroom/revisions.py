@@ -8,8 +8,11 @@ restore brings both back as a new revision.
 """
 
 import contextlib
+import dataclasses
+import datetime
 import difflib
 import html
+import json
 import re
 
 import reversion
@@ -161,6 +164,46 @@ def word_diff(old, new):
     return mark_safe("".join(left)), mark_safe("".join(right))  # every part escaped above
 
 
+def word_diff_from(base, *others):
+    """``base``, and each of ``others``, as escaped HTML marked against ``base``.
+
+    For a three-way view (what a record was, and two later versions of
+    it): each of ``others`` has the words it put in <ins>, and ``base`` has
+    in <del> the words any of them took out. Returns ``(base_html,
+    [other_html, ...])``; escaped as ``word_diff`` escapes.
+    """
+    base, others = str(base), [str(other) for other in others]
+    texts = [base, *others]
+    pieces = [_TOKENS.findall(text) for text in texts]
+    if max(len(tokens) for tokens in pieces) > WORD_DIFF_MAX_TOKENS:
+        pieces = [text.splitlines(keepends=True) for text in texts]
+    a, removed, marked = pieces[0], set(), []
+    for b in pieces[1:]:
+        right = []
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            gone, put = "".join(a[i1:i2]), "".join(b[j1:j2])
+            if op == "equal" or (gone.isspace() and put.isspace()):
+                right.append(escape(put))
+                continue
+            removed.update(range(i1, i2))
+            if put:
+                right.append(format_html("<ins>{}</ins>", put))
+        marked.append(mark_safe("".join(right)))  # every part escaped above
+    left, run = [], []
+    for index, token in enumerate(a):
+        if index in removed:
+            run.append(token)
+            continue
+        if run:
+            left.append(format_html("<del>{}</del>", "".join(run)))
+            run = []
+        left.append(escape(token))
+    if run:
+        left.append(format_html("<del>{}</del>", "".join(run)))
+    return mark_safe("".join(left)), marked  # every part escaped above
+
+
 def list_diff(old, new):
     """Two lists of lines (inline rows) as (html, state) pairs a side.
 
@@ -308,6 +351,182 @@ def snapshot_compare(model, left, right, *, child_labels=None):
             }
         )
     return rows
+
+
+# How far back a conflict looks for the revision an editor opened: past
+# this many saves since, the refusal compares two ways, as it did before
+# revisions held the version number.
+REVISION_AT_VERSION_SCAN = 200
+
+
+def _held_version(version):
+    """The ``version`` counter the stored revision holds, None when it holds none.
+
+    Read from the JSON itself: a revision stored before the counter was
+    recorded deserialises with the field's default, which would pass for
+    a real number.
+    """
+    if version.format != "json":
+        return None
+    try:
+        held = json.loads(version.serialized_data)[0]["fields"].get("version")
+    except (ValueError, LookupError, TypeError, AttributeError):
+        return None
+    return held if isinstance(held, int) and not isinstance(held, bool) else None
+
+
+def revision_at_version(obj, stamp):
+    """The stored revision of ``obj`` saved at version ``stamp`` (its ``version`` counter), or None.
+
+    The newest such revision: a save that leaves the counter alone (derived
+    image sizes) records the same number again, with what the row then held.
+    None when ``stamp`` is no counter, the model's revisions do not hold
+    the counter, or no revision was stored at that version (a record
+    imported or made outside a revision).
+    """
+    model = type(obj)
+    if obj.pk is None or not reversion.is_registered(model):
+        return None
+    if "version" not in _get_options(model).fields:
+        return None
+    try:
+        wanted = int(str(stamp))
+    except ValueError:
+        return None
+    if wanted < 1:
+        return None
+    for version in versions_of(obj)[:REVISION_AT_VERSION_SCAN]:
+        held = _held_version(version)
+        # Newest first, and the counter only rises: once below, or at a
+        # revision stored before the counter was kept, there is none.
+        if held is None or held < wanted:
+            return None
+        if held == wanted:
+            return version
+    return None
+
+
+def saved_by_since(obj, version):
+    """Who saved ``obj`` after ``version`` was stored: names, latest first, each once."""
+    names = []
+    later = versions_of(obj).filter(pk__gt=version.pk)
+    for other in later[:REVISION_AT_VERSION_SCAN]:
+        user = other.revision.user
+        name = (user.get_full_name() or user.get_username()) if user else gettext("someone")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _as_held(value):
+    """A value as a revision's JSON holds it: times to the millisecond."""
+    if isinstance(value, datetime.datetime | datetime.time) and value.microsecond % 1000:
+        return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+    return value
+
+
+def record_values(obj, names):
+    """Raw values of ``names`` on ``obj`` as stored now, comparable with ``revision_held``'s.
+
+    Links as primary keys, many-to-many as sorted keys, files as names,
+    times cut to the millisecond as reversion's JSON keeps them.
+    """
+    return {name: _as_held(value) for name, value in _field_values(obj, None, names).items()}
+
+
+@dataclasses.dataclass
+class HeldRecord:
+    """What one stored revision held for a record, raw (see ``record_values``).
+
+    ``values`` by field name; ``rows`` by follow name (an article's
+    "quotes"), each ``{row primary key as text: {field name: value}}``. A
+    many-to-many field kept through followed rows rather than in the record
+    (an article's tags, in its tagged_items) is in ``values`` too. A follow
+    whose rows could not all be read is left out of ``rows``.
+    """
+
+    version: Version
+    values: dict
+    rows: dict
+
+
+def _through_values(model, follows, by_model, object_id):
+    """Many-to-many fields left out of the record but kept through followed rows, as sorted keys.
+
+    ``by_model`` holds the revision's readable rows by model: a followed
+    model missing from it had no rows then (an article without tags).
+    """
+    values = {}
+    stored = set(_get_options(model).fields)
+    for field in model._meta.get_fields():
+        if not field.many_to_many or field.auto_created or field.name in stored:
+            continue
+        through = getattr(field.remote_field, "through", None)
+        parent_fk = next((fk for _name, child, fk in follows if child is through), None)
+        if through is None or parent_fk is None or by_model.get(through) is None:
+            continue
+        target = next(
+            (
+                f
+                for f in through._meta.concrete_fields
+                if f.is_relation
+                and f.related_model is field.related_model
+                and f.attname != parent_fk
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        pks = [
+            getattr(row, target.attname)
+            for row in by_model[through]
+            if str(getattr(row, parent_fk)) == str(object_id)
+        ]
+        values[field.name] = sorted(int(pk) if str(pk).isdigit() else pk for pk in pks)
+    return values
+
+
+def revision_held(version):
+    """The record and its followed inline rows as ``version``'s revision stored them; None if unreadable."""
+    model = version._model
+    try:
+        deserialized = version._object_version
+    except RevertError:
+        return None
+    names = [n for n in _get_options(model).fields if n != model._meta.pk.name]
+    try:
+        values = _field_values(deserialized.object, deserialized.m2m_data, names)
+    except (LookupError, ValueError, TypeError):
+        return None
+    follows = _follow_relations_of(model)
+    child_models = {child for _name, child, _fk in follows}
+    by_model, unreadable = {}, set()
+    for other in version.revision.version_set.exclude(pk=version.pk):
+        other_model = other._model
+        if other_model not in child_models:
+            continue
+        try:
+            by_model.setdefault(other_model, []).append(other._object_version)
+        except RevertError:
+            unreadable.add(other_model)
+    objects = {
+        child: None if child in unreadable else [d.object for d in by_model.get(child, [])]
+        for child in child_models
+    }
+    values.update(_through_values(model, follows, objects, version.object_id))
+    rows = {}
+    for name, child_model, fk in follows:
+        if child_model in unreadable:
+            continue
+        child_names = [
+            n for n in _get_options(child_model).fields if n != child_model._meta.pk.name
+        ]
+        rows[name] = {
+            str(row.object.pk): _field_values(row.object, row.m2m_data, child_names)
+            for row in by_model.get(child_model, [])
+            if str(getattr(row.object, fk)) == str(version.object_id)
+        }
+    return HeldRecord(version=version, values=values, rows=rows)
 
 
 class RestoreRefused(Exception):
