@@ -8,16 +8,19 @@ concludes it (sign, ink, seal, formalise, enter into, agree). Plans ("in
 collaboration with") are not agreements.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from . import dates
-from .names import parse_speaker, split_pieces, strip_positions
+from .names import generic_org_reference, parse_speaker, split_pieces, strip_positions
 from .text import SpanSet, sentence_bounds
 
 _STRONG = (
-    r"memorand(?:um|a)\s+of\s+(?:understanding|agreement|cooperation)|MOU|MoU|MOUs|MoUs|MOA|MoA|"
-    r"letters?\s+of\s+intent|(?:[a-z\-]+\s+)?agreements?|contracts?|deals?|pacts?|accords?|tie-?ups?"
+    r"[Mm]emorand(?:um|a)\s+[Oo]f\s+(?:[Uu]nderstanding|[Aa]greement|[Cc]ooperation)|"
+    r"MOU|MoU|MOUs|MoUs|MOA|MoA|"
+    r"letters?\s+of\s+intent|(?:[a-z\-]+\s+){0,2}(?:agreements?|memorand(?:um|a)\b(?!\s+of))|"
+    r"contracts?|deals?|pacts?|accords?|tie-?ups?"
 )
 _WEAK = r"(?:formali[sz]ed\s+|formal\s+|strategic\s+)?(?:partnerships?|affiliations?|collaborations?|alliances?)"
 _NOUN_RE = re.compile(rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_WEAK}))\b")
@@ -67,6 +70,14 @@ _KIND_MODIFIERS = frozenset(
         "training",
         "development",
         "purchase",
+        "master",
+        "student",
+        "faculty",
+        "transfer",
+        "technology",
+        "distribution",
+        "co-development",
+        "co-promotion",
     }
 )
 _COLLECTIVE_RE = re.compile(
@@ -77,6 +88,13 @@ _COLLECTIVE_RE = re.compile(
 )
 _INDEFINITE_RE = re.compile(
     r"\b(?:a|an|another|two|three|four|five|second|third|new|separate|additional|its\s+own)\s+(?:[\w\-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "a separate license agreement", "another MOU", "also signed an agreement":
+# the sentence reports an agreement besides the one already described.
+_DISTINCT_RE = re.compile(
+    r"\b(?:separate|another|second|additional|further)\s+(?:[\w\-]+\s+){0,2}$"
+    r"|\balso\s+(?:signed|inked|concluded|sealed)\s+(?:an?\s+)(?:[\w\-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _COUNT_RE = re.compile(
@@ -134,6 +152,7 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
     sentences = _sentences(text, paragraphs, quote_spans)
     quote_spans = SpanSet(quote_spans)
     hits = []  # (sentence index, kind text, strong?)
+    distinct = set()  # sentences that say their agreement is another one
     for si, (s, e, _p) in enumerate(sentences):
         sentence = text[s:e]
         if _in_quote(s, quote_spans) and _in_quote(e - 1, quote_spans):
@@ -145,30 +164,19 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
                 continue
             word = match.group()
             if match.group("strong"):
-                first = word.split()[0].lower()
-                determiner = first in (
-                    "a",
-                    "an",
-                    "another",
-                    "two",
-                    "three",
-                    "new",
-                    "separate",
-                    "second",
-                )
-                if (
-                    word.lower().endswith(("agreement", "agreements"))
-                    and " " in word
-                    and first not in _KIND_MODIFIERS
-                ):
-                    word = word.split()[-1]
+                word = _kind_words(word)
+                if word is None:
+                    continue
+                kind_start = match.end() - len(word)
                 if word.lower() in ("deal", "deals", "contract", "contracts") and not re.search(
                     r"\b(?:a|an|the|this|its|their|new)\s+(?:[\w\-]+\s+){0,2}$",
-                    sentence[: match.start()],
+                    sentence[:kind_start],
                 ):
                     continue
-                indefinite = determiner or bool(_INDEFINITE_RE.search(sentence[: match.start()]))
-                hits.append((si, word, indefinite, s + match.start()))
+                indefinite = bool(_INDEFINITE_RE.search(sentence[:kind_start]))
+                if _DISTINCT_RE.search(sentence[:kind_start]):
+                    distinct.add(si)
+                hits.append((si, word, indefinite, s + kind_start))
             elif _SIGN_RE.search(sentence) and not re.search(
                 r"\bin\s+(?:close\s+)?(?:collaboration|partnership)\s+with\b", sentence, re.I
             ):
@@ -176,6 +184,7 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
     if not hits:
         return []
     kind = _best_kind([h[1] for h in hits])
+    coordinated = _coordinated_kinds(text, hits)
     # Candidate agreement sentences, in order, each with its parties.
     candidates = []
     seen_sentences = {}
@@ -204,6 +213,8 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
                         break
         candidates.append((si, parties, groups, strong))
     agreements = []
+    fixed_kind = set()  # ids of agreements whose kind their own wording gave
+    together = []  # pairs of agreements concluded in one sentence
     # Sentences in the body first, then captions and headings; each needs two
     # parties, unless no sentence has two.
     order = sorted(candidates, key=lambda c: (sentences[c[0]][2].kind != "body", c[0]))
@@ -218,13 +229,23 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
             for obj in objects:
                 _add(agreements, [*subject, obj], kind, new_ok=True, sentence=(s, e))
             continue
-        _add(
+        target = _add(
             agreements,
             parties,
             kind,
             new_ok=bool(strong) and bool(_SIGN_RE.search(sentence)),
             sentence=(s, e),
+            distinct=si in distinct,
         )
+        if si in coordinated and target is not None and len(target.parties) >= 2:
+            # "concluded an academic exchange agreement and a student exchange
+            # memorandum with X": two agreements, concluded together.
+            first_kind, second_kind = coordinated[si]
+            target.kind = first_kind
+            partner = Agreement(second_kind, parties=list(target.parties), sentence=(s, e))
+            agreements.insert(agreements.index(target) + 1, partner)
+            fixed_kind.update({id(target), id(partner)})
+            together.append((target, partner))
     if not agreements:
         # An agreement word but no institution we could name as a party.
         agreements.append(Agreement(kind))
@@ -248,17 +269,19 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
             own = _date_phrase(text, [(a.sentence[0], a.sentence[1], None)], quote_spans)
         a.date_phrase = own or (phrase if i == 0 else None)
         a.date = dates.resolve(a.date_phrase, published_date) if a.date_phrase else None
-        if i > 0 and a.sentence is not None:
+        if i > 0 and a.sentence is not None and id(a) not in fixed_kind:
             words = [
-                m.group()
+                _kind_words(m.group())
                 for m in _NOUN_RE.finditer(text[a.sentence[0] : a.sentence[1]])
                 if m.group("strong")
             ]
+            words = [w for w in words if w]
             if words:
                 a.kind = _best_kind(words)
         # Signatories are read from every signing sentence; they go with the
-        # first agreement the article describes.
-        a.signatories = list(signatories) if i == 0 else []
+        # first agreement the article describes (and one concluded with it).
+        signed_with_first = any(a is b and f is agreements[0] for f, b in together)
+        a.signatories = list(signatories) if i == 0 or signed_with_first else []
         a.signatory_details = [
             _signatory_details(name, a.parties, index=index, people=people)
             for name in a.signatories
@@ -376,8 +399,15 @@ def _term_years(text, sign_sentences):
     return None
 
 
-def _add(agreements, parties, kind, *, new_ok, sentence=None):
+def _add(agreements, parties, kind, *, new_ok, sentence=None, distinct=False):
+    """Add the agreement a sentence reports, or merge it into the one it repeats;
+    returns the agreement it went to (None when it had too few parties)."""
     parties = list(dict.fromkeys(parties))
+    if distinct and len(parties) >= 2 and agreements:
+        # "also signed a separate license agreement with the university": another
+        # agreement between the same parties.
+        agreements.append(Agreement(kind, parties=parties, sentence=sentence))
+        return agreements[-1]
     for a in agreements:
         shared = set(a.parties) & set(parties)
         if (
@@ -389,9 +419,11 @@ def _add(agreements, parties, kind, *, new_ok, sentence=None):
             for party in parties:
                 if party not in a.parties and not new_ok and len(a.parties) < 2:
                     a.parties.append(party)
-            return
+            return a
     if len(parties) >= 2 or not agreements:
         agreements.append(Agreement(kind, parties=parties, sentence=sentence))
+        return agreements[-1]
+    return None
 
 
 def _similar(existing, parties):
@@ -424,6 +456,38 @@ def _similar(existing, parties):
             if proper:
                 return True
     return not new
+
+
+def _kind_words(word):
+    """The kind as the article writes it: the run of kind words before the noun
+    ("academic exchange agreement", "student exchange memorandum"), without a verb
+    or article the match took in. None for a bare "memorandum" (a memo)."""
+    words = word.split()
+    if len(words) > 1 and words[-1].lower().startswith(("agreement", "memorand")):
+        while len(words) > 1 and words[0].lower() not in _KIND_MODIFIERS:
+            words = words[1:]
+    if len(words) == 1 and re.fullmatch(r"memorand(?:um|a)", words[0]):
+        return None
+    return " ".join(words)
+
+
+def _coordinated_kinds(text, hits):
+    """Sentences that name two agreements joined by "and": {sentence: (first, second)}."""
+    found = {}
+    strong = [h for h in hits if h[2] is not None]
+    for (si, w1, _i1, p1), (sj, w2, _i2, p2) in itertools.pairwise(strong):
+        if (
+            si == sj
+            and si not in found
+            and _kind_key(w1) != _kind_key(w2)
+            and re.fullmatch(r"\s+and\s+(?:an?\s+|the\s+)?", text[p1 + len(w1) : p2])
+        ):
+            found[si] = (w1, w2)
+    return found
+
+
+def _kind_key(word):
+    return re.sub(r"s$", "", word.lower())
 
 
 def _best_kind(words):
@@ -479,8 +543,22 @@ def _parties_in(text, s, e, index):
                 objects.append(m.canonical)
             else:
                 subject.append(m.canonical)
+    if len(parties) < 2:
+        # "signed a license agreement with the university": the university
+        # named before stands for itself.
+        for match in _GENERIC_PARTY_RE.finditer(text, s, e):
+            referent = generic_org_reference(match.group("noun"), index, match.start())
+            if referent and referent not in parties:
+                parties.append(referent)
+                objects.append(referent)
     groups = (subject, objects) if subject and len(objects) >= 2 else None
     return parties, groups
+
+
+_GENERIC_PARTY_RE = re.compile(
+    r"\b(?:with|between|and)\s+the\s+(?P<noun>university|hospital|institute|foundation|college|"
+    r"school|center|centre|agency|ministry|society|association|academy|council)\b(?![’']|\s+[A-Z])"
+)
 
 
 def _follows_org(text, m, mentions):
@@ -501,15 +579,23 @@ def _unit_follows(text, end):
     )
 
 
+_SIGNED_BY_SOMEONE_RE = re.compile(
+    r"\b(?:signed|inked|struck|concluded)\s+by\s+(?:a|an|one|other|another|some|any)\b", re.I
+)
+
+
 def _date_phrase(text, sign_sentences, quote_spans):
     for s, e, _p in sign_sentences:
         sentence = text[s:e]
         if not re.search(
-            r"\bsign|\binked|\bconclud|\bsealed|\breach|\bceremony|\bagreement|\bmou\b|\bmemorand|\bdeal\b|\btie-?up",
+            r"\bsign|\binked|\bconclud|\bsealed|\breach|\bceremony|\bagreement|\bmou\b|\bmemorand|\bdeal\b|\btie-?up"
+            r"|\bformali[sz]|\bentered\s+into",
             sentence,
             re.I,
         ):
             continue
+        if _SIGNED_BY_SOMEONE_RE.search(sentence):
+            continue  # "the third deal signed by a Korean biotech this year": a tally
         found = [
             (d, ann)
             for d, ann in dates.find_dates(text, s, e)
@@ -517,7 +603,9 @@ def _date_phrase(text, sign_sentences, quote_spans):
         ]
         # Prefer a phrase after the signing verb; skip announcement dates.
         sign = re.search(
-            r"\b(?:sign(?:ed|s|ing)?|inked|concluded|sealed|reached|held)\b", sentence, re.I
+            r"\b(?:sign(?:ed|s|ing)?|inked|concluded|sealed|reached|held|formali[sz]ed|entered)\b",
+            sentence,
+            re.I,
         )
         usable = [d for d, ann in found if not ann]
         if not usable:
@@ -572,6 +660,17 @@ def _signatories(text, sign_sentences, *, index, people):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
+        # "(From left) A, B and C, signing the MOU", "with A and B signing the
+        # documents": the people before the participle signed.
+        for match in _SIGNING_PARTICIPLE_RE.finditer(sentence):
+            head = sentence[: match.start()]
+            with_at = list(re.finditer(r"\bwith\s+", head))
+            if with_at:
+                head = head[with_at[-1].end() :]
+            for chunk in _split_people(head):
+                person = _person(chunk, index=index, people=people, pos=s)
+                if person and person not in names:
+                    names.append(person)
         # Captions: "A and B pose after signing the MOU".
         after = _AFTER_SIGNING_RE.search(sentence)
         if after:
@@ -582,11 +681,20 @@ def _signatories(text, sign_sentences, *, index, people):
     return names
 
 
-# "was signed [in Busan] [on April 9] by A and B [at the hospital]".
+_WHEN_WORD = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?)"
+)
+# "was signed [Wednesday] [in Busan] [on April 9] by A and B [at the hospital]".
 _BY_RE = re.compile(
-    r"(?:\s+(?:on|in|at|during|last|this|earlier)\s+[^,;]*?)*?\s*,?\s+by\s+(?P<who>.+?)"
+    rf"(?:\s+(?:on|in|at|during|last|this|earlier)\s+[^,;]*?|\s+{_WHEN_WORD})*?\s*,?\s+by\s+(?P<who>.+?)"
     r"(?=\s+(?:on|at|in|during|for|to|after|before|under|with|while|as|marking)\s+"
     r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z]|\d)|[;]|,\s+(?:who|which|marking|in|at|on)\b|$)"
+)
+_SIGNING_PARTICIPLE_RE = re.compile(
+    r"(?<!\b[Tt]he\s)(?<!\b[Aa]\s)(?<!\b(?:at|of|on)\s)(?<!\bafter\s)(?<!\bupon\s)(?<!\bbefore\s)(?<!\bwhile\s)"
+    r"\bsigning\s+(?:the|an?|their|both|two|three)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:MOUs?|MoUs?|[Mm]emorand\w*|agreements?|documents?|contracts?|deals?|accords?|pacts?|letters?)\b"
 )
 _AFTER_SIGNING_RE = re.compile(
     r"\s+(?:pose[sd]?|posing|shake[sn]?|shook|shaking|smile[sd]?|stand|stands|standing|"

@@ -57,8 +57,13 @@ _ORG_NOUNS = (
 )
 # ", a biotech company", ", the nation's largest hospital": a description in
 # lowercase; ", the Asahara Foundation" is another name, not a description.
+# The organisation noun must head the description: ", a doctoral researcher at
+# the institute" describes a person, so no preposition comes before it.
 _APPOSITIVE_ORG_RE = re.compile(
-    r",\s+(?i:a|an|the|which\s+is\s+an?)\s+(?:[\w\-’']+\s+){0,5}?(?:" + _ORG_NOUNS + r")\b(?![’'])"
+    r",\s+(?i:a|an|the|which\s+is\s+an?)\s+"
+    r"(?:(?!(?i:at|of|in|for|with|from|on|by|to|who|that|whose)\b)[\w\-’']+\s+){0,5}?(?:"
+    + _ORG_NOUNS
+    + r")\b(?![’'])"
 )
 _PARTY_BEFORE_RE = re.compile(
     r"\b(?:collaborat\w*|partner\w*|cooperat\w*|co-operat\w*|tie-?up|ties|agreement|"
@@ -121,6 +126,16 @@ class InstitutionIndex:
                 found.append(self.mentions[i])
             i += 1
         return found
+
+    def first_after(self, pos, *, head, within):
+        """The first listed institution with that head word named after pos."""
+        i = bisect.bisect_left(self._starts, pos)
+        while i < len(self.mentions) and self.mentions[i].start <= pos + within:
+            m = self.mentions[i]
+            if m.canonical and re.search(rf"\b{head}\b", m.canonical, re.I):
+                return m.canonical
+            i += 1
+        return None
 
     def last_before(self, pos, *, head=None):
         """The most recent listed institution before pos (with that head word)."""
@@ -229,6 +244,7 @@ def _split_and(run):
         if (
             part
             and not starts_new
+            and not _ends_in_person(left)
             and (
                 (not right_has_head and left_has_domain)
                 or (not left_has_head and not right_complete)
@@ -240,6 +256,21 @@ def _split_and(run):
         else:
             merged.append(part)
     return [p for p in merged if p]
+
+
+def _ends_in_person(part):
+    """ "Chairwoman Cha Sun-young" before "and ...": a titled person's name ends
+    the run; what follows "and" is another person or body, not more of a name."""
+    real = [t for t in part if hasattr(t, "end")]
+    if len(real) < 3:
+        return False
+    names = 0
+    for t in reversed(real):
+        if is_name_word(t):
+            names += 1
+            continue
+        return names >= 2 and (t.lower in lexicon.TITLE_WORDS or t.lower in lexicon.NAME_PREFIXES)
+    return False
 
 
 class _AndToken:
@@ -296,6 +327,12 @@ def _trim(part):
                 part[0].lower in lexicon.TITLE_WORDS and part[0].lower not in _AMBIGUOUS_TITLE_WORDS
             )
             or part[0].lower in lexicon.NAME_PREFIXES
+            or (
+                # "Adjunct Associate Professor": a rank before a title or prefix
+                part[0].lower in lexicon.PROFESSOR_RANKS
+                and len(part) > 1
+                and (part[1].lower in lexicon.TITLE_WORDS or part[1].lower in lexicon.NAME_PREFIXES)
+            )
             or part[0].lower in lexicon.MONTHS
             or part[0].lower in lexicon.WEEKDAYS
         )
@@ -375,7 +412,13 @@ def _classify(part):
     if any(w in STRONG_HEADS for w in lows):
         # A strong head somewhere; what follows the last head must be a short
         # place or proper word ("Imperial College London") or a company suffix.
-        last_head = max(i for i, w in enumerate(lows) if w in lexicon.ORG_HEADS)
+        last_head = max(
+            i
+            for i, w in enumerate(lows)
+            if w in lexicon.ORG_HEADS
+            # "Consulate General of X": "General" belongs to the head.
+            or (w == "general" and i > 0 and lows[i - 1] in ("consulate", "embassy"))
+        )
         tail = words[last_head + 1 :]
         if tail:
             pos = next(i for i, t in enumerate(part) if t is tail[0])
@@ -425,6 +468,35 @@ def _is_internal_center(part, text, start):
     return before.endswith("the ") and all(
         w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lows
     )
+
+
+_UNIT_AT_PARENT_HEADS = frozenset(
+    {"center", "centre", "group", "clinic", "lab", "laboratory", "program", "programme"}
+)
+
+
+def _is_unit_at_parent(part, text, start, end):
+    """ "the Heart Failure Centre at Hokusei University Hospital", "the Early
+    Detection Group at NICR": a centre or group named as the place someone
+    works inside another organisation is that organisation's unit. A research
+    centre ("Research Center", "Institute") keeps its own listing."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    lows = [t.lower for t in words]
+    if lows[-1] not in _UNIT_AT_PARENT_HEADS or {"research", "institute", "national"} & set(lows):
+        return False
+    if not text[max(0, start - 4) : start].lower().endswith("the "):
+        return False
+    after = re.match(r"\s+at\s+(?:the\s+|The\s+)?", text[end : end + 12])
+    if not after:
+        return False
+    parent = [t for t in tokenize(text, end + after.end(), min(len(text), end + 160))][:8]
+    run = []
+    for t in parent:
+        if t.is_word and (t.is_cap or t.text in CONNECTORS):
+            run.append(t)
+            continue
+        break
+    return bool(run) and (is_acronym(run[0].text) or any(_is_head(t, strong=True) for t in run))
 
 
 def _acronym_after(text, end):
@@ -535,6 +607,10 @@ def _candidates_from_part(text, part, mentions, persons):
     name, part = _cut_in(name, part, text)
     name, part = _cut_of_country(name, part, text)
     start, end = _span(part)
+    suffix = _COMMA_SUFFIX_RE.match(text, end)
+    if suffix and part[-1].lower in lexicon.COMPANY_SUFFIXES:
+        end = suffix.end()  # "Kizuna Medical Co., Ltd.": the form after the comma too
+        name = text[start:end]
     kind = _classify(part)
     if _is_place(name):
         return
@@ -548,6 +624,8 @@ def _candidates_from_part(text, part, mentions, persons):
         if _is_unit(part) and not defines and not national:
             return  # but "U.S. Department of Energy" is a government body
         if _is_internal_center(part, text, start) and not defines:
+            return
+        if _is_unit_at_parent(part, text, start, end) and not defines:
             return
         mentions.append(OrgMention(name, start, end, "head", defines=defines))
         return
@@ -583,6 +661,8 @@ def _candidates_from_part(text, part, mentions, persons):
         mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
     if titled:
+        if _PLACE_OFFICE_RE.match(text, end):
+            return  # "North Chungcheong Governor X": the government of a place
         if single <= 4 and not _looks_like_person(part) and _name_follows(text, end):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
@@ -617,6 +697,12 @@ def _candidates_from_part(text, part, mentions, persons):
 
 
 _COUNTRY_MARKERS = frozenset({"U.S.", "US", "U.K.", "UK"})
+_PLACE_OFFICE_RE = re.compile(
+    r"\s+(?:(?:Vice|Deputy|Acting|Lieutenant)[\s\-])?(?:Governor|Mayor|Premier|Governor-General)\b"
+)
+_COMMA_SUFFIX_RE = re.compile(
+    r",\s*(?:Ltd|Limited|Inc|LLC|PLC|GmbH|AG|S\.A|Pte\.?\s+Ltd)\.?(?![\w])"
+)
 
 
 def _cut_of_country(name, part, text):
@@ -715,10 +801,10 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
             continue  # "HBCU (Historically Black ...)": an expansion follows
         # A dateline ("HOUSTON -", "SEOUL, Korea --").
         line_start = text.rfind("\n", 0, t.start) + 1
-        if re.fullmatch(r"\s*(?:[A-Z][A-Z.\-]+\s+)*", text[line_start : t.start]) and re.match(
-            r"[\s,]*(?:(?:the\s+)?[A-Z][\w.]*\s*)*(?:-|–|—|--)", text[t.end : t.end + 40]
-        ):
-            continue  # "SAN DIEGO –", "LEIDEN, the Netherlands –"
+        if re.fullmatch(
+            r"\s*(?:[A-Z][A-Z.\-]+\s+)*", text[line_start : t.start]
+        ) and _DATELINE_RE.match(text, t.end, t.end + 80):
+            continue  # "SAN DIEGO –", "LEIDEN, the Netherlands –", "BONN, 3 May 2025 –"
         if core.isupper() and len(core) >= 4 and core.lower() in lexicon.PLACES:
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -733,6 +819,15 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
         mentions.append(
             OrgMention(core, t.start, t.start + len(core), "acronym", modifier=modifier)
         )
+
+
+# The rest of a dateline after the place: more place words, a date in either
+# order ("14 January 2025", "Jan. 14, 2025"), a wire credit, then a dash.
+_DATELINE_RE = re.compile(
+    r"[\s,]*(?:(?:the\s+)?[A-Z][\w.]*,?\s*)*"
+    r"(?:\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})?"
+    r"\s*(?:/[^/\n]{1,30}/\s*)?(?:-|–|—|--)"
+)
 
 
 def _merge(text, mentions):
@@ -768,7 +863,11 @@ def _merge(text, mentions):
     for m in full:
         evidence.setdefault(_key(m.name), m.evidence)
     for name in names_in_order:
-        target = _short_form_of(name, names_in_order) or _expanded_form_of(name, names_in_order)
+        target = (
+            _short_form_of(name, names_in_order)
+            or _expanded_form_of(name, names_in_order)
+            or _mission_variant_of(name, names_in_order)
+        )
         if target is None and evidence.get(_key(name)) == "context":
             # "Riverbend President ..." after "Riverbend University".
             target = next(
@@ -820,28 +919,36 @@ def _merge(text, mentions):
     return index
 
 
-def _leading_short_form(name):
+def _leading_short_forms(name):
     """ "Halvorsen" for "Halvorsen University", "Cedar Valley" for "Cedar Valley
     University": the proper words before the head noun, as US releases shorten
-    a name on second reference. None when those words are places or generic."""
+    a name on second reference; "Marbury State" and "Marbury" both for "Marbury
+    State University". Nothing when those words are places or generic."""
     words = name.split()
     head_at = next(
         (i for i, w in enumerate(words) if re.sub(r"[’']s?$", "", w).lower() in lexicon.ORG_HEADS),
         None,
     )
     if not head_at:
-        return None
+        return []
     lead = words[:head_at]
     if not all(w[:1].isupper() and re.fullmatch(r"[\w\-.’']+", w) for w in lead):
-        return None
-    while len(lead) > 1 and lead[-1].lower() in lexicon.SHORT_FORM_DROPS:
-        lead = lead[:-1]  # "Marbury" for "Marbury State University"
-    lows = [w.lower().rstrip(".") for w in lead]
-    if all(
-        w in lexicon.PLACES or w in lexicon.GENERIC_WORDS or w in lexicon.STOP_CAPS for w in lows
-    ) or any(is_acronym(w) for w in lead):
-        return None
-    return " ".join(lead)
+        return []
+    forms = []
+    while True:
+        lows = [w.lower().rstrip(".") for w in lead]
+        if not (
+            all(
+                w in lexicon.PLACES or w in lexicon.GENERIC_WORDS or w in lexicon.STOP_CAPS
+                for w in lows
+            )
+            or any(is_acronym(w) for w in lead)
+        ):
+            forms.append(" ".join(lead))
+        if len(lead) > 1 and lead[-1].lower() in lexicon.SHORT_FORM_DROPS:
+            lead = lead[:-1]  # "Marbury" for "Marbury State University"
+            continue
+        return forms
 
 
 def _add_leading_short_forms(text, index):
@@ -849,9 +956,9 @@ def _add_leading_short_forms(text, index):
     Valley") stand for the one listed name they begin; shared ones are left."""
     owners = {}
     for name in index.names:
-        short = _leading_short_form(name)
-        if short and _key(short) not in index.aliases:
-            owners.setdefault(short, []).append(name)
+        for short in _leading_short_forms(name):
+            if _key(short) not in index.aliases:
+                owners.setdefault(short, []).append(name)
     spans = SpanSet((m.start, m.end) for m in index.mentions)
     extra = []
     for short, names in owners.items():
@@ -875,6 +982,24 @@ def _add_leading_short_forms(text, index):
 def _first_pos(mentions, name):
     key = _key(name)
     return min((m.start for m in mentions if m.canonical and _key(m.canonical) == key), default=0)
+
+
+def _mission_key(name):
+    return re.sub(r"\b(consulate|embassy)(?:[\s\-]+general)?\b", r"\1", _key(name))
+
+
+def _mission_variant_of(name, names):
+    """ "Consulate General of Mongolia in Busan" after "Consulate of Mongolia in
+    Busan": one mission written two ways; the first form is the listed one."""
+    if not re.search(r"\b(?:consulate|embassy)\b", name, re.I):
+        return None
+    key = _mission_key(name)
+    for other in names:
+        if other == name:
+            return None  # only an earlier form counts
+        if _mission_key(other) == key:
+            return other
+    return None
 
 
 def _expanded_form_of(name, names):
@@ -909,7 +1034,7 @@ def _short_form_of(name, names):
         if okey.startswith(key + " for ") and key.split()[-1] in lexicon.ORG_HEADS and " " in key:
             return other  # "Van Leeuwen Institute" for "Van Leeuwen Institute for Neuroscience"
         if okey.startswith(key + " ") or okey.startswith(key + ","):
-            rest = okey[len(key) :].strip(" ,").split()
+            rest = okey[len(key) :].replace(",", " ").split()
             if all(w.rstrip(".") in lexicon.COMPANY_SUFFIXES or w in lexicon.PLACES for w in rest):
                 return other
         elif okey.endswith(" " + key):

@@ -188,6 +188,7 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 # Courtesy and academic prefixes, never part of the speaker's name.
 NAME_PREFIXES = frozenset(
     {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord"}
+    | {"professors", "profs", "drs"}
 )
 
 # Letters after a name (", M.D.", ", PhD").
@@ -233,8 +234,42 @@ DEGREE_SUFFIXES = frozenset(
     ]
 )
 
+
 # Words that make up job titles ("vice president for research").
-TITLE_WORDS = frozenset(
+class _Occupations(frozenset):
+    """A word list that also knows the shape of specialists' job names: the
+    medical and scientific "-ologist", "-iatrist", "-ician" words and their kin
+    ("dermatologist", "nephrologist", "obstetrician", "dietitian") are titles
+    without being listed one by one."""
+
+    _SUFFIXES = (
+        "ologist",
+        "iatrist",
+        "ician",
+        "itian",
+        "therapist",
+        "chemist",
+        "physicist",
+        "geneticist",
+        "nutritionist",
+        "hygienist",
+        "technologist",
+        "ographer",
+    )
+
+    def __contains__(self, word):
+        return frozenset.__contains__(self, word) or (
+            isinstance(word, str) and len(word) > 7 and word.endswith(self._SUFFIXES)
+        )
+
+    def __or__(self, other):
+        return _Occupations(frozenset(self) | frozenset(other))
+
+    def __sub__(self, other):
+        return _Occupations(frozenset(self) - frozenset(other))
+
+
+TITLE_WORDS = _Occupations(
     [
         "medical",
         "leaders",
@@ -360,6 +395,11 @@ TITLE_WORDS = frozenset(
         "epidemiologist",
         "pharmacist",
         "therapist",
+        "paramedic",
+        "midwife",
+        "dentist",
+        "veterinarian",
+        "caregiver",
         "student",
         "doctoral",
         "postdoctoral",
@@ -368,7 +408,7 @@ TITLE_WORDS = frozenset(
 )
 
 # Title words that can stand alone as a title ("Dean Kim", "the provost said").
-TITLE_HEADS = frozenset(
+TITLE_HEADS = _Occupations(
     [
         "president",
         "chancellor",
@@ -470,6 +510,20 @@ COMPANY_HEADS = frozenset(
         "chemicals",
         "diagnostics",
         "labs",
+        "bio",
+        "biopharma",
+        "biopharmaceutical",
+        "biopharmaceuticals",
+        "genomics",
+        "robotics",
+        "sciences",
+        # Financial firms: "Hanbada Securities", "Sequoia Capital".
+        "securities",
+        "capital",
+        "investments",
+        "ventures",
+        "partners",
+        "insurance",
     }
 )
 
@@ -1274,7 +1328,9 @@ AMBIGUOUS_TITLE_WORDS = frozenset(
 
 # Academic ranks written before "Professor" ("Associate Professor X"): part of
 # the courtesy prefix, like "Professor" itself.
-PROFESSOR_RANKS = frozenset({"associate", "assistant", "adjunct", "visiting", "clinical", "full"})
+PROFESSOR_RANKS = frozenset(
+    {"associate", "assistant", "adjunct", "visiting", "clinical", "full", "assoc", "asst", "adj"}
+)
 
 # Common nouns that stand for an institution already named ("the hospital’s
 # superintendent", "the institute’s director"), with the head words (a regular

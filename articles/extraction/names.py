@@ -96,7 +96,8 @@ def parse_speaker(chunk, *, index=None, pos=0):
     chunk = re.sub(r"\s+", " ", chunk)
     if not chunk:
         return None
-    pieces = [p for p in split_pieces(chunk) if not _DEGREE_RE.match(p)]
+    # Degrees and an age (", 71,") are not part of the name, title or affiliation.
+    pieces = [p for p in split_pieces(chunk) if not _DEGREE_RE.match(p) and not p.isdigit()]
     # "In his welcoming speech, Professor X, ..." : drop a leading adverbial clause.
     while len(pieces) > 1 and _LEADING_CLAUSE_RE.match(pieces[0]) and not _name_piece(pieces[0]):
         pieces = pieces[1:]
@@ -137,10 +138,12 @@ def parse_speaker(chunk, *, index=None, pos=0):
             match = re.match(r"^(?P<p>.+?)\s+(?:of|at|from)\s+(?:the\s+)?(?P<o>[A-Z].*)$", piece)
             if match:
                 parsed = _name_piece(match.group("p"))
-                org = _org_prefix(match.group("o"), index) if parsed else None
+                org = _affiliation(match.group("o"), index)[0] if parsed else None
                 if org:
                     of_inst = org
-                else:
+                elif not (parsed and len(parsed[2]) >= 2 and _is_unit_phrase(match.group("o"))):
+                    # "Prof. Yoon Se-ra of the Division of Nephrology": a full name
+                    # with only an internal unit is still the speaker.
                     parsed = None
         if parsed is None:
             continue
@@ -150,7 +153,11 @@ def parse_speaker(chunk, *, index=None, pos=0):
         if title:
             person.title = title
         if pre_inst:
-            person.institution = pre_inst
+            person.institution = (
+                generic_org_reference(pre_inst, index, pos)
+                if pre_inst in lexicon.GENERIC_ORG_NOUNS
+                else pre_inst
+            )
         if of_inst and person.institution is None:
             person.institution = of_inst
         # Title before the name as its own piece: "The Dean of the GSAI, Song Chong".
@@ -158,7 +165,8 @@ def parse_speaker(chunk, *, index=None, pos=0):
             if _is_title_phrase(before):
                 _apply_title_phrase(person, before, index)
                 break
-        for after in pieces[i + 1 :]:
+        rest = pieces[i + 1 :]
+        for k, after in enumerate(rest):
             if re.match(r"^(?:who|which|whose|where|when|said|says|and)\b", after, re.I):
                 # "who directs the dementia program at X": where the person works.
                 works = _WORKS_AT_RE.match(after)
@@ -168,11 +176,19 @@ def parse_speaker(chunk, *, index=None, pos=0):
             if _is_title_phrase(after):
                 if person.title is None or person.institution is None:
                     _apply_title_phrase(person, after, index, keep_title=person.title is not None)
+                if person.institution is None and k + 1 < len(rest):
+                    # "Lim Wei Ming, Chief Executive Officer, Changi Eastern
+                    # Hospital": the institution as its own piece after the title.
+                    person.institution = _org_piece(rest[k + 1], index)
                 break
             org = _org_piece(after, index)
             if org and person.institution is None:
                 person.institution = org
                 continue
+            of_at = re.match(r"^(?:of|at|from)\s+(?:the\s+)?(?=[A-Z])", after)
+            if of_at and person.institution is None:
+                # "Kim Hyun-woo, M.D., Ph.D., of the Department of Oncology at X"
+                person.institution = _affiliation(after[of_at.end() :], index)[0]
             break
         return person
     # Only a title: "The Dean of the GSAI said".
@@ -282,6 +298,15 @@ def _name_piece(piece):
             if all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
                 inst = piece[lead[0].start : lead[-1].end]
                 inst = re.sub(r"^(?:the|The)\s+", "", inst)
+                title_tokens = title_tokens[k:]
+            elif (
+                len(lead) <= 2
+                and lead[-1].lower in lexicon.GENERIC_ORG_NOUNS
+                and all(t.lower in ("the", "its") for t in lead[:-1])
+            ):
+                # "foundation Chairwoman Cha": the foundation named before (the
+                # caller resolves the common noun).
+                inst = lead[-1].lower
                 title_tokens = title_tokens[k:]
         elif k == len(title_tokens) and inst is None:
             # No title word before the name: only capitalised words that are not a
@@ -403,6 +428,21 @@ def _org_piece(piece, index):
     return None
 
 
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_TIME_AFTER_TITLE_RE = re.compile(
+    rf"\s+(?:since|from|until|till|through)\s+(?:\d{{4}}|{_MONTH_NAMES}(?:\s+\d{{1,2}},?)?(?:\s+\d{{4}})?|"
+    r"[A-Z][a-z]+\s+\d{4}|(?:last|next|this)\s+(?:year|month|week))\b.*$"
+)
+_TEAM_AFTER_TITLE_RE = re.compile(
+    r"\s+(?:on|in|with)\s+(?:the|his|her|their|our|its|[A-Z][\w\-]*[’']s)\s+"
+    r"(?:[A-Z][\w\-]*\s+)?(?:research\s+)?"
+    r"(?:team|group|lab|laboratory|project|study|trial|panel)\b.*$"
+)
+
+
 def split_title(phrase, index=None, *, pos=None):
     """Split "dean of Yonsei University College of Medicine" into title and institution.
 
@@ -420,12 +460,21 @@ def split_title(phrase, index=None, *, pos=None):
     if owner is not None and not re.search(r"\s(?:of|at)\s", phrase):
         return phrase or None, owner, None, None
     # "director since 2011": the time belongs to the sentence, not the title.
-    phrase = re.sub(r"\s+(?:since|from|until)\s+(?:\d{4}|[A-Z][a-z]+\s+\d{4})\b.*$", "", phrase)
+    phrase = _TIME_AFTER_TITLE_RE.sub("", phrase)
+    # "postdoctoral fellow on the team", "a researcher in Hartmann's group": where
+    # in a team someone works is not part of the position.
+    phrase = _TEAM_AFTER_TITLE_RE.sub("", phrase)
     generic = re.match(r"^([a-z]+)[’']s\s+(.+)$", phrase)
     if generic and generic.group(1) in lexicon.GENERIC_ORG_NOUNS:
         referent = generic_org_reference(generic.group(1), index, pos)
         title, _, _, _ = split_title(generic.group(2), index, pos=pos)
         return title, referent, None, None
+    # "a doctoral researcher at the institute": the institute named before.
+    generic_at = re.match(r"^(?P<t>.+?)\s+(?:at|of|with)\s+the\s+(?P<n>[a-z]+)$", phrase)
+    if generic_at and generic_at.group("n") in lexicon.GENERIC_ORG_NOUNS:
+        referent = generic_org_reference(generic_at.group("n"), index, pos)
+        if referent:
+            return generic_at.group("t"), referent, None, None
     # "NTU President": institution first.
     words = phrase.split()
     lead = []
@@ -471,11 +520,15 @@ def split_title(phrase, index=None, *, pos=None):
 
 def generic_org_reference(noun, index, pos):
     """The institution "the hospital" or "the institute's" refers to: the
-    latest one named before ``pos`` whose name has that head."""
+    latest one named before ``pos`` whose name has that head, else the first one
+    named soon after ("the ministry's vice minister, X, said ... The Ministry of
+    Health ...")."""
     if index is None or pos is None:
         return None
     head = lexicon.GENERIC_ORG_NOUNS.get(noun.lower())
-    return index.last_before(pos, head=head) if head else None
+    if not head:
+        return None
+    return index.last_before(pos, head=head) or index.first_after(pos, head=head, within=500)
 
 
 def phrase_until(phrase, end):
@@ -488,6 +541,38 @@ def _is_generic_unit(org):
     ]
     content = [w for w in words if w not in lexicon.ORG_HEADS]
     return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
+
+
+# An internal unit's name at the start of a phrase: "Department of Cardiology",
+# "Immunology Division".
+_UNIT_START = (
+    r"(?:[A-Z][\w’'\-]*\s+)?(?:Department|Division|Office|Section|Unit|Bureau|Lab|"
+    r"Laboratory|Program|Programme|Team|Ward|Clinic)"
+)
+_UNIT_AT_RE = re.compile(
+    rf"^(?P<unit>{_UNIT_START}(?:\s+(?:of|for|and|on|the|&|[A-Z][\w’'\-]*))*?)"
+    r",?\s+at\s+(?:the\s+|The\s+)?(?=[A-Z])"
+)
+_UNIT_START_RE = re.compile(rf"^{_UNIT_START}\b")
+
+
+def _is_unit_phrase(rest):
+    return bool(_UNIT_START_RE.match(rest))
+
+
+def _affiliation(rest, index):
+    """The organisation someone is "of" or "at", and how much of rest it takes.
+
+    An internal unit followed by its parent ("Department of Cardiology at Hanbit
+    University College of Medicine") gives the parent: the unit is where the
+    person works inside the organisation they represent."""
+    unit = _UNIT_AT_RE.match(rest)
+    if unit:
+        parent = _org_prefix(rest[unit.end() :], index)
+        if parent:
+            return parent, unit.end() + len(parent)
+    org = _org_prefix(rest, index)
+    return org, len(org) if org else 0
 
 
 def _org_prefix(rest, index):
@@ -622,11 +707,20 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                 r"\s+(?:of|at|from)\s+(?:the\s+)?(?=[A-Z])", text[chunk_end : chunk_end + 12]
             )
             if of_match:
-                org = _org_prefix(text[chunk_end + of_match.end() : chunk_end + 200], index)
+                org, used = _affiliation(text[chunk_end + of_match.end() : chunk_end + 300], index)
                 if org:
-                    chunk_end = chunk_end + of_match.end() + len(org)
+                    chunk_end = chunk_end + of_match.end() + used
+            shared = None
+            if not of_match:
+                # "Professors Choi Ji-hye and Park Sang-woo of the Department of X
+                # at Y": the affiliation after the second name is both people's.
+                pair = _SHARED_AFFILIATION_RE.match(text, chunk_end, chunk_end + 90)
+                if pair:
+                    shared = _affiliation(text[pair.end() : pair.end() + 300], index)[0]
             chunk = text[chunk_start:chunk_end]
             person = parse_speaker(chunk, index=index, pos=name_tokens[0].start)
+            if person is not None and shared and person.institution is None:
+                person.institution = shared
             if (
                 person is not None
                 and person.kind in ("name", "surname")
@@ -655,6 +749,12 @@ _APPOINTED_OBJECT_RE = re.compile(rf"\b{_APPOINTED}\s+(?:(?:Professor|Prof\.|Dr\
 _AS_TITLE_RE = re.compile(
     r"\s+as\s+(?P<t>(?:the\s+|its\s+|their\s+)?[^,.;]{2,120}?)"
     r"(?=[,.;]|\s+(?:effective|from|on|starting|succeeding|after|for\s+a)\b|$)"
+)
+
+
+_SHARED_AFFILIATION_RE = re.compile(
+    r"\s+and\s+(?:(?:Prof\.|Professor|Dr\.?)\s+)?(?:[A-Z][\w’'\-]*\s+){1,3}?(?:of|at)\s+"
+    r"(?:the\s+)?(?=[A-Z])"
 )
 
 
@@ -692,9 +792,16 @@ def _title_before(text, start):
     for n in range(1, min(8, len(words)) + 1):
         first = words[-n]
         phrase = before[cut + 1 + first.start() :]
-        if _is_title_phrase(phrase):
+        if _is_title_phrase(phrase) and not _ends_in_full_name(phrase):
             found = window_start + cut + 1 + first.start()
     return found if found is not None else start
+
+
+def _ends_in_full_name(phrase):
+    """ "CEO Park Ji-hoon": a phrase before a comma that ends in someone's full
+    name is that person's mention, not a title set off before the next name."""
+    tokens = [t for t in tokenize(phrase) if t.is_word]
+    return len(tokens) >= 3 and is_name_word(tokens[-1]) and is_name_word(tokens[-2])
 
 
 def _mention_cue(text, tokens, i, j):
@@ -722,6 +829,8 @@ def _mention_cue(text, tokens, i, j):
             and tokens[m - 1].lower not in lexicon.STOP_CAPS
         ):
             m -= 1
+        if m == k and k > 0 and tokens[k - 1].text in lexicon.GENERIC_ORG_NOUNS:
+            m = k - 1  # "foundation Chairwoman Cha Sun-young": the foundation named before
         if any(
             tokens[x].lower in lexicon.TITLE_HEADS or tokens[x].lower in lexicon.NAME_PREFIXES
             for x in range(k, i)
@@ -750,6 +859,16 @@ def _mention_cue(text, tokens, i, j):
         ):
             return (first.start,)
     if re.match(rf"\s*,?\s+(?:also\s+)?(?:{_SAID})\b", after):
+        return (first.start,)
+    # "Lumen Bio's head of research, Søren Østergaard, presented ...": a full name
+    # set off by commas after a title phrase.
+    if re.match(r",", after) and text[max(0, first.start - 2) : first.start] == ", ":
+        titled = _title_before(text, first.start)
+        if titled != first.start:
+            return (titled,)
+    # "Yuki Harada, 71, who ...": an age after a name is news writing's sign
+    # of a person.
+    if re.match(r",\s*\d{1,3},", after):
         return (first.start,)
     # "According to Lin Mei-hua, ...": the source of reported speech.
     if re.search(
@@ -802,7 +921,9 @@ _PLURAL_VERB = (
 def _appositive_end(text, pos):
     """End of the appositive after a name: up to the clause's closing comma."""
     window = text[pos : pos + 300]
-    match = re.match(r"((?:,\s*(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|MPH|M\.D)\.?)*),", window)
+    match = re.match(
+        r"((?:,\s*(?:M\.?D\.?|Ph\.?D\.?|MD|PhD|MPH|M\.D)\.?|,\s*\d{1,3}(?=,))*),", window
+    )
     if not match:
         return pos
     rest_start = match.end()

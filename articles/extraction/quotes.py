@@ -38,8 +38,15 @@ _AFTER_VERB_FIRST = re.compile(
     rf"^[\s,.!?…]*(?:[-–—]+\s*)?(?:{_VERBS})(?:\s+(?:also|then|later))?\s+(?P<who>(?!(?:that|in|at|on|during|to|of|with|when|while|after|before|as|by|for|from|about)\b)[^“”\"]+?)\s*(?:[.;!?…]*\s*$|,\s*(?=[“\"‘'])|,\s+(?:adding|noting|saying|explaining|who|which|referring|speaking|when|while|in|at|during|on)\b)",
     re.IGNORECASE,
 )
+# A full stop inside the speaker's words only after a courtesy prefix or an
+# initial: '"...," Prof. Lee said', '"...," Harold M. Maurer said'.
+_WHO_CHAR = (
+    r"(?:[^,.;“”\"\n]|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\."
+    r"|(?<=\bSt)\.|(?<=\b[A-Z])\.)"
+)
+_ABBREVIATION_DOT = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms|St|[A-Z])\.")
 _AFTER_WHO_FIRST = re.compile(
-    rf"^[\s,.!?…]*(?:[-–—]+\s*)?(?P<who>[^,.;“”\"\n]{{1,90}}?(?:,[^;“”\"\n]{{1,160}}?,)?)\s+(?:also\s+|then\s+|later\s+|further\s+)?(?:{_VERBS})\b",
+    rf"^[\s,.!?…]*(?:[-–—]+\s*)?(?P<who>{_WHO_CHAR}{{1,90}}?(?:,[^;“”\"\n]{{1,160}}?,)?)\s+(?:also\s+|then\s+|later\s+|further\s+)?(?:{_VERBS})\b",
     re.IGNORECASE,
 )
 # Before the opening mark: 'Kim, dean of X, said, ' / 'He said in a statement: '
@@ -330,7 +337,7 @@ def _analyse_span(text, p, s, k, pspans, bounds, *, people, index, single_style=
         how = "after"
     if who is None and suffix:
         match = _AFTER_WHO_FIRST.match(suffix)
-        if match and not re.search(r"[.!?]\s", match.group("who")):
+        if match and not re.search(r"[.!?]\s", _ABBREVIATION_DOT.sub("", match.group("who"))):
             who = parse_speaker(
                 match.group("who"), index=index, pos=s.close + 1 + match.start("who")
             )
@@ -554,5 +561,24 @@ def _fill_details(q, people, index):
         weak = weak or (ref.weak_title, ref.weak_institution)
     if inst is None and weak is not None:
         title, inst = weak
+    if inst is None and title and title.lower().split()[-1] in _UNIVERSITY_OFFICES:
+        # "The Vice-Chancellor, Professor X, said": an office only a university
+        # has is the one of the university the article named.
+        inst = _main_university(index)
     q.title = title
     q.institution = inst
+
+
+def _main_university(index):
+    """The university the article is about: the one named most often (the first
+    of those on a tie)."""
+    if index is None:
+        return None
+    counts = {}
+    for m in index.mentions:
+        if m.canonical and re.search(r"\buniversit", m.canonical, re.I):
+            counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+_UNIVERSITY_OFFICES = frozenset({"vice-chancellor", "provost", "rector", "pro-vice-chancellor"})

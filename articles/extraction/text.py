@@ -258,6 +258,9 @@ ABBREVIATIONS = frozenset(
         "brig",
         "cmdr",
         "maj",
+        "assoc",
+        "asst",
+        "adj",
     ]
 )
 
@@ -278,7 +281,7 @@ def sentence_bounds(text, start=0, end=None, *, skip=()):
         # quotation closes right after it.
         if any(a < pos < b and match.end() < b for a, b in skip):
             continue
-        if _is_abbreviation(text, pos):
+        if _is_abbreviation(text, pos) and not _ends_before_quotation(text, pos, match.end()):
             continue
         nxt = match.end()
         while nxt < end and text[nxt].isspace():
@@ -286,6 +289,25 @@ def sentence_bounds(text, start=0, end=None, *, skip=()):
         if nxt < end:
             starts.append(nxt)
     return starts
+
+
+# Abbreviations that stand before a name ("Dr. Kim"), never at the end of a sentence.
+_PREFIX_ABBREVIATIONS = frozenset(
+    {"dr", "prof", "mr", "mrs", "ms", "mx", "st", "gov", "sen", "rep", "gen", "lt", "col", "capt"}
+    | {"sgt", "rev", "hon", "adm", "brig", "cmdr", "maj", "messrs", "no", "vs", "assoc", "asst"}
+)
+
+
+def _ends_before_quotation(text, dot, after):
+    """A degree or company form closes a sentence when a new quotation opens
+    after it: 'said Teresa Alvarez, Ph.D. “He grew ...”'."""
+    if not re.match(r"\s+[\"“]\s*[A-Z]", text[after : after + 4]):
+        return False
+    begin = dot
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+        begin -= 1
+    word = text[begin:dot].lower()
+    return len(word) > 1 and word not in _PREFIX_ABBREVIATIONS
 
 
 def _is_abbreviation(text, dot):

@@ -36,6 +36,9 @@ _ATTACH_DOT = frozenset(
         "sgt",
         "rev",
         "hon",
+        "assoc",
+        "asst",
+        "adj",
         "vs",
         "etc",
         "jan",
@@ -119,6 +122,24 @@ def is_acronym(word):
     )
 
 
+_NAME_SHAPE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z][a-z]*)*")
+
+
+def _accented_name_shape(text):
+    """The shape of a name word in letters beyond ASCII ("Hélène", "Müller",
+    "Søren-Åke"): a capital, then lower-case letters (one inner capital, as in
+    "McAllister"), and hyphenated or apostrophised parts."""
+    first, *rest = re.split(r"[-’']", text)
+    if len(first) < 2 or not first[0].isupper() or not first.isalpha():
+        return False
+    inner = [k for k, c in enumerate(first[1:], 1) if c.isupper()]
+    if len(inner) > 1 or (inner and not 1 < inner[0] < len(first) - 1):
+        return False
+    if any(not c.islower() for k, c in enumerate(first[1:], 1) if k not in inner):
+        return False
+    return all(part[:1].isalpha() and (part[1:] == "" or part[1:].islower()) for part in rest)
+
+
 def is_name_word(token):
     """A word that can be part of a person's name."""
     text = token.bare
@@ -126,7 +147,7 @@ def is_name_word(token):
         return False
     if re.fullmatch(r"[A-Z]\.(?:[A-Z]\.?)*", text) or re.fullmatch(r"[A-Z]\.[A-Z]", text):
         return True  # initials
-    if not re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z][a-z]*)*", text):
+    if not _NAME_SHAPE_RE.fullmatch(text) and (text.isascii() or not _accented_name_shape(text)):
         return False
     low = text.lower()
     return not (

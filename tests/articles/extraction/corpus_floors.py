@@ -11,20 +11,33 @@ FLOORS = {
     "attribution": 0.95,
     "title": 0.93,
     "speaker_institution": 0.93,
-    "institutions": 0.95,
+    "institutions": 0.97,
     "agreement": 0.97,
     "parties": 0.95,
     "signatories": 0.90,
     "date_phrase": 0.90,
 }
+# The own corpus is twice the dev split's size (34 articles, 122 quotations), so
+# one miss moves a figure less and its floors can sit closer to what it scores.
+OWN_FLOORS = {
+    "quotes": 0.98,
+    "attribution": 0.97,
+    "title": 0.96,
+    "speaker_institution": 0.96,
+    "institutions": 0.97,
+    "agreement": 0.98,
+    "parties": 0.97,
+    "signatories": 0.95,
+    "date_phrase": 0.95,
+}
 MAX_MS_PER_ARTICLE = 200
 
 
-def assert_scores_stay_above_floors(corpus):
+def assert_scores_stay_above_floors(corpus, *, floors=FLOORS):
     """Score the corpus folder; fail, listing every miss, when an F1 is below its floor."""
     report = evaluate(load_corpus([corpus]))
-    scores = {metric: report.counts[metric].f1 for metric in FLOORS}
-    low = {m: round(s, 3) for m, s in scores.items() if s < FLOORS[m]}
+    scores = {metric: report.counts[metric].f1 for metric in floors}
+    low = {m: round(s, 3) for m, s in scores.items() if s < floors[m]}
     misses = [f"{a}: {m}: {k}: {d}" for a, m, k, d in report.misses]
     assert not low, f"below the floor: {low}\n" + "\n".join(misses)
     # A helper module's asserts are not rewritten by pytest: say what was measured.
