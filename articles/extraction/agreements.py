@@ -35,7 +35,9 @@ _SIGNED_VERB_RE = re.compile(
     r"\b(?:signed|signs|sign|inked|inks)\b(?!\s+(?:up|off)\b)(?!\s+(?:in|on)\s+(?:to|as|with|for)\b)"
 )
 _NOT_AGREEMENT = re.compile(
-    r"\b(?:in\s+agreement|great\s+deal|good\s+deal|(?:to|will|can|must|would|could|should|and)\s+deal\s+with|dealt|dealing|contract(?:ed|ing)?\s+(?:a|the)\s+(?:virus|disease|infection)|"
+    r"\b(?:in\s+agreement|(?:broad|wide|wider|general|growing|widespread|little|full|complete|"
+    r"universal|near-universal|unanimous)\s+agreement|agreement\s+among\s+(?:[a-z]+\s+)?"
+    r"(?:experts|scientists|doctors|physicians|researchers|clinicians|[a-z]+ists|[a-z]+ians)|great\s+deal|good\s+deal|(?:to|will|can|must|would|could|should|and)\s+deal\s+with|dealt|dealing|contract(?:ed|ing)?\s+(?:a|the)\s+(?:virus|disease|infection)|"
     r"(?:research|service)\s+contracts?\s+organi[sz]ation)\b",
     re.IGNORECASE,
 )
@@ -96,6 +98,23 @@ _DISTINCT_RE = re.compile(
     r"\b(?:separate|another|second|additional|further)\s+(?:[\w\-]+\s+){0,2}$"
     r"|\balso\s+(?:signed|inked|concluded|sealed)\s+(?:an?\s+)(?:[\w\-]+\s+){0,2}$",
     re.IGNORECASE,
+)
+# "builds on a memorandum of understanding that the two institutions signed in
+# November 2022", "under an MOU signed in 2019": an agreement with its own, earlier
+# signing, so another one than the agreement the article reports.
+_OWN_SIGNING_AFTER_RE = re.compile(
+    r"^(?:\s*\([^)]{1,20}\))?\s*,?\s*(?:(?:that|which)\s+)?(?:[\w’'\-]+\s+){0,6}?"
+    r"(?:signed|inked|concluded|sealed|reached)\s+(?:in|on|last|back\s+in|(?:a|two|three|four|five|several)\s+years?\s+ago)\b",
+    re.IGNORECASE,
+)
+# "Coastal Pediatric Hospital and the Tidewater Institute have agreed to run a joint
+# service": a concluded agreement without an agreement word in the sentence; the
+# word comes from a following "Under the partnership".
+_AGREED_TO_RE = re.compile(
+    r"\b(?:have|has|had)\s+(?:\w+\s+)?agreed\s+to\s+(?!sign\b|discuss\b|consider\b|explore\b|negotiate\b)"
+)
+_DEFINITE_KIND_RE = re.compile(
+    rf"\b(?:the|this|their|its)\s+(?:new\s+)?(?P<kind>{_WEAK}|(?:[a-z\-]+\s+){{0,2}}agreement|MOU|deal|pact|contract)\b"
 )
 _COUNT_RE = re.compile(
     r"\b(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|new\s+)?(?:memorand|MOU|MoU|agreement|contract|deal)",
@@ -174,16 +193,21 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
                 ):
                     continue
                 indefinite = bool(_INDEFINITE_RE.search(sentence[:kind_start]))
-                if _DISTINCT_RE.search(sentence[:kind_start]):
+                if _DISTINCT_RE.search(sentence[:kind_start]) or (
+                    indefinite and _OWN_SIGNING_AFTER_RE.match(sentence[match.end() :])
+                ):
                     distinct.add(si)
                 hits.append((si, word, indefinite, s + kind_start))
             elif _SIGN_RE.search(sentence) and not re.search(
                 r"\bin\s+(?:close\s+)?(?:collaboration|partnership)\s+with\b", sentence, re.I
             ):
                 hits.append((si, word, None, s + match.start()))
+    hits.extend(_agreed_to_hits(text, sentences, hits, index, quote_spans))
+    hits.sort(key=lambda h: (h[0], h[3]))
     if not hits:
         return []
-    kind = _best_kind([h[1] for h in hits])
+    # The first agreement's kind: not from a sentence about another agreement.
+    kind = _best_kind([h[1] for h in hits if h[0] not in distinct] or [h[1] for h in hits])
     coordinated = _coordinated_kinds(text, hits)
     # Candidate agreement sentences, in order, each with its parties.
     candidates = []
@@ -300,6 +324,28 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
             text, sorted([*sign_sentences, *following], key=lambda x: x[0])
         )
     return agreements
+
+
+def _agreed_to_hits(text, sentences, hits, index, quote_spans):
+    """ "A and B have agreed to run ...", with "Under the partnership" in one of the
+    next two sentences: the first sentence reports the agreement, of that kind."""
+    found = []
+    hit_sentences = {h[0] for h in hits}
+    for si, (s, e, _p) in enumerate(sentences):
+        if si in hit_sentences or _in_quote(s, quote_spans):
+            continue
+        agreed = _AGREED_TO_RE.search(text, s, e)
+        if not agreed:
+            continue
+        parties, _ = _parties_in(text, s, agreed.start(), index)
+        if len(parties) < 2:
+            continue
+        for s2, e2, _p2 in sentences[si + 1 : si + 3]:
+            ref = _DEFINITE_KIND_RE.search(text, s2, e2)
+            if ref and not _in_quote(ref.start(), quote_spans):
+                found.append((si, ref.group("kind"), True, agreed.start()))
+                break
+    return found
 
 
 def _signatory_details(name, parties, *, index, people):
@@ -599,7 +645,7 @@ def _date_phrase(text, sign_sentences, quote_spans):
         found = [
             (d, ann)
             for d, ann in dates.find_dates(text, s, e)
-            if not _in_quote(d.start, quote_spans)
+            if not _in_quote(d.start, quote_spans) and not _in_dateline(text, d)
         ]
         # Prefer a phrase after the signing verb; skip announcement dates.
         sign = re.search(
@@ -618,6 +664,17 @@ def _date_phrase(text, sign_sentences, quote_spans):
             chosen = usable[0]
         return chosen.text
     return None
+
+
+_DATELINE_BEFORE_RE = re.compile(r"(?:^|\n)[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][\w.'’\- ]*)*,\s*$")
+
+
+def _in_dateline(text, d):
+    """ "OSLO, 9 October 2025 – ...": the dateline dates the release."""
+    return bool(
+        _DATELINE_BEFORE_RE.search(text, max(0, d.start - 60), d.start)
+        and re.match(r"\s*(?:–|—|--|-)", text[d.end : d.end + 4])
+    )
 
 
 def _signatories(text, sign_sentences, *, index, people):
@@ -671,6 +728,26 @@ def _signatories(text, sign_sentences, *, index, people):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
+        # "A signed the agreement with PLSI Chief Executive Dr. B": a person after
+        # "with" signed too (an institution there is a party, not a signatory).
+        for match in _SIGNED_WITH_PERSON_RE.finditer(sentence):
+            person = _person(match.group("who"), index=index, people=people, pos=s)
+            if person and person not in names:
+                names.append(person)
+        # "with A signing in Dunedin and B signing in Aomori": each person before a
+        # bare "signing" (an online ceremony, one side each) signed.
+        previous = 0
+        for match in _SIGNING_FROM_RE.finditer(sentence):
+            head = sentence[previous : match.start()]
+            with_at = list(re.finditer(r"\bwith\s+", head))
+            if with_at:
+                head = head[with_at[-1].end() :]
+            head = re.sub(r"^[^,]*?\s+and\s+", "", head) if previous else head
+            previous = match.end()
+            for chunk in _split_people(head):
+                person = _person(chunk, index=index, people=people, pos=s)
+                if person and person not in names:
+                    names.append(person)
         # Captions: "A and B pose after signing the MOU".
         after = _AFTER_SIGNING_RE.search(sentence)
         if after:
@@ -695,6 +772,17 @@ _SIGNING_PARTICIPLE_RE = re.compile(
     r"(?<!\b[Tt]he\s)(?<!\b[Aa]\s)(?<!\b(?:at|of|on)\s)(?<!\bafter\s)(?<!\bupon\s)(?<!\bbefore\s)(?<!\bwhile\s)"
     r"\bsigning\s+(?:the|an?|their|both|two|three)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:MOUs?|MoUs?|[Mm]emorand\w*|agreements?|documents?|contracts?|deals?|accords?|pacts?|letters?)\b"
+)
+# Definite only: "signed an MOU with X" introduces the partner organisation.
+_SIGNED_WITH_PERSON_RE = re.compile(
+    r"\b(?:signed|inked)\s+(?:the|this|their|both)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:MOU|MoU|[Mm]emorand\w*|agreements?|contracts?|deals?|accords?|pacts?|letters?(?:\s+of\s+intent)?)"
+    r"\s+with\s+(?P<who>[^,;]+?)(?=\s+(?:during|at|in|on|for|to|after|before|under|while|as|marking)\b|[,;]|"
+    r"(?<!\bDr)(?<!\bProf)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])\.|$)"
+)
+_SIGNING_FROM_RE = re.compile(
+    r"(?<=[\w.,])\s*,?\s+signing\s+(?:(?:in|from|at|for)\s+(?=[A-Z])|on\s+behalf\s+of\b|"
+    r"(?:online|remotely|virtually|by\s+video)\b)"
 )
 _AFTER_SIGNING_RE = re.compile(
     r"\s+(?:pose[sd]?|posing|shake[sn]?|shook|shaking|smile[sd]?|stand|stands|standing|"

@@ -75,6 +75,30 @@ _PARTY_SIGN_AFTER_RE = re.compile(
     r"(?:signed|inked|sign|signs|concluded|sealed|agreed|entered|forged|reached|announced\s+a)\b",
     re.IGNORECASE,
 )
+# "Bora Pharm said Tuesday that it signed an MOU": "it" says the subject is an
+# organisation, even one shaped like a person's name.
+_IT_SIGNED_AFTER_RE = re.compile(
+    r"^\s+(?:said|announced|says|announces)\s+(?:on\s+)?(?:\w+\s+)?(?:that\s+)?it\s+"
+    r"(?:(?:has|had|have|recently|officially|also)\s+)*(?:signed|inked|concluded|sealed|entered|agreed)\b"
+)
+# "signed a business agreement with the Korea Rare Disease Foundation, Hanmaeum
+# Pharmaceutical and Solbit Data": every member of the partner list is a partner,
+# whatever its last word.
+# "signed a business agreement with Saebom Foods": the partner an agreement is
+# signed with, when it is introduced ("a/an"), is an organisation.
+_PARTY_SLOT_BEFORE_RE = re.compile(
+    r"\b(?:signed|inked|concluded|sealed)\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:agreement|mou|memorandum(?:\s+of\s+understanding)?|contract|deal|letter\s+of\s+intent)"
+    r"\s+with\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PARTY_LIST_BEFORE_RE = re.compile(
+    r"\b(?:agreement|mou|memorandum(?:\s+of\s+understanding)?|deal|contract|partnership|"
+    r"signed|inked)\s+with\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'.&\-]*(?:\s+(?:of|for|and|the|&|[A-Z][\w’'.&\-]*))*\s*(?:\([A-Za-z&\-]{2,12}\)\s*)?"
+    r"(?:,\s*and\s+|,\s*|\s+and\s+)(?:the\s+)?)+$",
+    re.IGNORECASE,
+)
 _GROUP_NOUNS_AFTER_RE = re.compile(
     r"^\s+(?:leaders|officials|executives|researchers|scientists|spokesperson|spokesman|"
     r"spokeswoman|staff|employees|faculty|delegation|representatives)\b"
@@ -680,6 +704,23 @@ def _candidates_from_part(text, part, mentions, persons):
         and re.match(r"\s+[a-z]", text[end : end + 3])
     ):
         return  # "European engineers": a nationality, not a partner
+    if (
+        single <= 4
+        and lows[-1] not in lexicon.PLACE_GOVERNMENT_WORDS
+        and (
+            (_IT_SIGNED_AFTER_RE.match(text, end, end + 80) and _sentence_start(text, start))
+            or (
+                (
+                    _PARTY_LIST_BEFORE_RE.search(text, max(0, start - 200), start)
+                    or _PARTY_SLOT_BEFORE_RE.search(text, max(0, start - 80), start)
+                )
+                and re.match(r"\s*(?:[.;]|(?:on|to|in|at|for|,)\b)", text[end : end + 6])
+            )
+        )
+    ):
+        # A partner slot that only an organisation fills, whatever the name's shape.
+        mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
     if single <= 4 and not _looks_like_person(part):
         before = text[max(0, start - 60) : start]
         after = text[end : end + 60]

@@ -153,9 +153,10 @@ def parse_speaker(chunk, *, index=None, pos=0):
         if title:
             person.title = title
         if pre_inst:
+            # "Hospital President Nam Gi-tae" at a sentence start is "the hospital's".
             person.institution = (
                 generic_org_reference(pre_inst, index, pos)
-                if pre_inst in lexicon.GENERIC_ORG_NOUNS
+                if pre_inst.lower() in lexicon.GENERIC_ORG_NOUNS
                 else pre_inst
             )
         if of_inst and person.institution is None:
@@ -294,8 +295,11 @@ def _name_piece(piece):
             k += 1
         if 0 < k < len(title_tokens):
             lead = title_tokens[:k]
+            if len(lead) == 1 and lead[0].lower in lexicon.NATIONALITIES:
+                # "Uzbek Deputy Minister of Health X": a nationality, no institution.
+                title_tokens = title_tokens[k:]
             # "KAIST's Graduate School of X Dean Nam": the unit is the institution.
-            if all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
+            elif all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
                 inst = piece[lead[0].start : lead[-1].end]
                 inst = re.sub(r"^(?:the|The)\s+", "", inst)
                 title_tokens = title_tokens[k:]
@@ -403,6 +407,9 @@ def _is_title_phrase(piece):
 
 
 def _apply_title_phrase(person, phrase, index, *, keep_title=False):
+    # "..., and Norrland Medtech's founder and CEO, Mikael Strand": the
+    # conjunction joins two people and is no part of the institution.
+    phrase = re.sub(r"^(?:and|or|while)\s+", "", phrase.strip())
     title, inst, weak_inst, weak_title = split_title(phrase, index, pos=person.start)
     if not keep_title:
         person.title = title
@@ -516,6 +523,24 @@ def split_title(phrase, index=None, *, pos=None):
             return phrase_until(phrase, match.end() + len(org)), pre_inst, org, title
         return title, pre_inst or org, None, None
     return phrase or None, pre_inst, None, None
+
+
+_MINISTER_OF_RE = re.compile(
+    r"\bMinister\s+(?:of|for)\s+(?P<domain>[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*)*)"
+)
+
+
+def ministry_of_title(title, index):
+    """ "Deputy Minister of Health": the article's Ministry of Health, by its listed name."""
+    match = _MINISTER_OF_RE.search(title or "")
+    if not match or index is None:
+        return None
+    wanted = _key_form(f"ministry of {match.group('domain')}")
+    best = None
+    for alias, target in index.aliases.items():
+        if alias.startswith(wanted) and not alias[len(wanted) : len(wanted) + 1].isalnum():
+            best = best or target
+    return best
 
 
 def generic_org_reference(noun, index, pos):
@@ -702,7 +727,13 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
             chunk_start = cue[0]
             if len(name_tokens) >= 2:
                 chunk_start = _title_before(text, chunk_start)
-            chunk_end = _appositive_end(text, name_tokens[-1].end)
+            name_end = name_tokens[-1].end
+            # "Elena Marsh (left), president of X": a caption's position
+            # marker stands between the name and its appositive.
+            marker = _PHOTO_POSITION_RE.match(text, name_end)
+            if marker:
+                name_end = marker.end()
+            chunk_end = _appositive_end(text, name_end)
             of_match = re.match(
                 r"\s+(?:of|at|from)\s+(?:the\s+)?(?=[A-Z])", text[chunk_end : chunk_end + 12]
             )
@@ -719,6 +750,8 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                     shared = _affiliation(text[pair.end() : pair.end() + 300], index)[0]
             chunk = text[chunk_start:chunk_end]
             person = parse_speaker(chunk, index=index, pos=name_tokens[0].start)
+            if person is not None and person.institution is None and person.title:
+                person.institution = ministry_of_title(person.title, index)
             if person is not None and shared and person.institution is None:
                 person.institution = shared
             if (
@@ -736,6 +769,11 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
     return mentions
 
 
+_PHOTO_POSITION_RE = re.compile(
+    r"\s*\((?:left|right|center|centre|front|back|middle|(?:second|third|fourth|fifth|sixth)"
+    r"\s+from\s+(?:left|right))\)",
+    re.IGNORECASE,
+)
 _APPOINTED = (
     r"(?:appointed|named|elected|selected|chosen|inaugurated|installed|confirmed|"
     r"(?:took|taken|has\s+taken|assumed|has\s+assumed)\s+office)"
@@ -816,6 +854,13 @@ def _mention_cue(text, tokens, i, j):
             tokens[k - 1].lower in lexicon.TITLE_WORDS
             or tokens[k - 1].lower in lexicon.NAME_PREFIXES
             or (tokens[k - 1].text in ("of", "for", "and") and k - 2 >= 0 and tokens[k - 2].is_cap)
+            # "Deputy Minister of Health Akmal Yusupov": the domain of a title.
+            or (
+                tokens[k - 1].is_cap
+                and k - 3 >= 0
+                and tokens[k - 2].text in ("of", "for")
+                and tokens[k - 3].lower in lexicon.TITLE_HEADS
+            )
         )
     ):
         k -= 1
@@ -973,8 +1018,15 @@ class People:
             if m.kind == "surname":
                 resolved = self.resolve_surname(m.name, m.start)
                 if resolved:
-                    # The full name, placed where the surname was written.
-                    return dataclasses.replace(resolved, start=m.start)
+                    # The full name, placed where the surname was written, with
+                    # the title and institution written there ("Hanmaeum CEO Jo
+                    # said ... she said" gives "Hanmaeum").
+                    return dataclasses.replace(
+                        resolved,
+                        start=m.start,
+                        title=m.title or resolved.title,
+                        institution=m.institution or resolved.institution,
+                    )
             i -= 1
         return None
 

@@ -665,3 +665,290 @@ def test_a_mission_written_with_and_without_general_is_one_institution():
         "said more would follow. The Consulate General of Peru in Busan also attended."
     )
     assert names == ["Embassy of Chile in Seoul", "Consulate General of Peru in Busan"]
+
+
+# Rules added after measuring own-35 to own-46 (the third corpus round), each checked on
+# other invented sentences.
+
+
+def test_a_consensus_is_not_an_agreement():
+    assert (
+        agreement_of(
+            "There is broad agreement among nephrologists at Pinecrest Hospital that salt "
+            "matters more than once thought."
+        )
+        is None
+    )
+    # A real agreement among several institutions still counts.
+    agreement = agreement_of(
+        "Pinecrest Hospital and Orchard University signed an agreement on Monday to share beds."
+    )
+    assert agreement.parties == ["Pinecrest Hospital", "Orchard University"]
+
+
+def test_an_earlier_agreement_in_a_relative_clause_is_another_agreement():
+    result = analyse(
+        "Orchard University and Pinecrest Hospital signed a clinical training agreement on "
+        "Monday.\n\n"
+        "It extends an MOU that the two institutions signed in March 2021.",
+        published="2025-06-04",
+    )
+    assert result.agreement.kind == "clinical training agreement"
+    assert result.agreement.date_phrase == "on Monday"
+    [earlier] = result.other_agreements
+    assert (earlier.kind, earlier.date_phrase) == ("MOU", "in March 2021")
+    # "the MOU" is the same agreement, not another one.
+    same = analyse(
+        "Orchard University and Pinecrest Hospital signed an MOU on Monday.\n\n"
+        "The MOU runs for three years."
+    )
+    assert same.other_agreements == []
+
+
+def test_institutions_that_have_agreed_to_do_something_concluded_an_agreement():
+    agreement = agreement_of(
+        "Lindenfield Hospital and the Marsh Institute for Lung Health have agreed to open a joint "
+        "asthma service, the two said Tuesday.\n\n"
+        "Under the collaboration, nurses from both will staff a weekend clinic."
+    )
+    assert agreement.kind == "collaboration"
+    assert agreement.parties == ["Lindenfield Hospital", "Marsh Institute for Lung Health"]
+    assert agreement.date_phrase is None
+    # Agreeing only to talk concludes nothing.
+    assert (
+        agreement_of(
+            "Lindenfield Hospital and the Marsh Institute for Lung Health have agreed to discuss a "
+            "joint service.\n\nThe collaboration could start next year."
+        )
+        is None
+    )
+
+
+def test_a_dateline_date_is_not_the_signing_date():
+    agreement = agreement_of(
+        "HELSINKI, 2 June 2025 – Aalto Heart Clinic and Veikko Devices Oy have signed a supply "
+        "contract.\n\nThe contract was signed on Friday in Espoo.",
+        published="2025-06-02",
+    )
+    assert agreement.date_phrase == "on Friday"
+
+
+def test_a_person_after_signed_the_agreement_with_also_signed():
+    agreement = agreement_of(
+        "Orchard University and Pinecrest Hospital signed an MOU on Monday.\n\n"
+        "Orchard University Provost Dana Reyes signed the MOU with Pinecrest CEO Dr. Omar "
+        "Haddad at the hospital."
+    )
+    assert agreement.signatories == ["Dana Reyes", "Omar Haddad"]
+    # An institution after "with" is a party, never a signatory.
+    company = agreement_of(
+        "Provost Dana Reyes signed the agreement with Pinecrest Hospital on Monday for "
+        "Orchard University."
+    )
+    assert company.signatories == ["Dana Reyes"]
+
+
+def test_each_person_before_a_bare_signing_signed():
+    agreement = agreement_of(
+        "Orchard University and Pinecrest Hospital renewed their MOU.\n\n"
+        "The ceremony was held by video, with Orchard President Kenji Mori signing from Osaka "
+        "and Pinecrest CEO Omar Haddad signing from Leeds."
+    )
+    assert agreement.signatories == ["Kenji Mori", "Omar Haddad"]
+
+
+def test_every_member_of_a_partner_list_is_an_institution():
+    text = (
+        "Hallasan Hospital signed an MOU with the Jeju Cancer Society, Orum Bio and Tamna "
+        "Robotics on Friday."
+    )
+    assert "Tamna Robotics" in institutions_of(text)
+    plain = (
+        "Hallasan Hospital signed an MOU with the Jeju Cancer Society, Orum Bio and Noa Cloud "
+        "on Friday."
+    )
+    assert institutions_of(plain)[-1] == "Noa Cloud"
+    assert len(agreement_of(plain).parties) == 4
+    # A government of a place in the list is not an institution.
+    government = (
+        "Hallasan Hospital signed an MOU with the Jeju Cancer Society and Seogwipo City on Friday."
+    )
+    assert "Seogwipo City" not in institutions_of(government)
+
+
+def test_it_after_said_marks_the_subject_as_an_organisation():
+    text = "Dana Labs said Thursday that it had signed an MOU with Pinecrest Hospital."
+    assert institutions_of(text) == ["Dana Labs", "Pinecrest Hospital"]
+    assert agreement_of(text).parties == ["Dana Labs", "Pinecrest Hospital"]
+    # A person who said something is still a person.
+    person = "Dana Reyes said Thursday that she signed the MOU with Pinecrest Hospital."
+    assert "Dana Reyes" not in institutions_of(person)
+
+
+def test_nordic_company_forms_and_pharm_or_medtech_heads():
+    assert institutions_of("Veikko Devices Oy will supply the pumps.") == ["Veikko Devices Oy"]
+    assert institutions_of("Fjell Diagnostics AB makes the kits.") == ["Fjell Diagnostics AB"]
+    assert institutions_of("The trial is funded by Sunwoo Pharm.") == ["Sunwoo Pharm"]
+    assert institutions_of("Brenna Medtech designed the valve.") == ["Brenna Medtech"]
+
+
+def test_a_capitalised_generic_noun_before_a_title_is_the_institution_named_before():
+    text = (
+        "Pinecrest University Hospital opened a stroke unit.\n\n"
+        'Hospital Director Omar Haddad said: "It will save lives."'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Omar Haddad", "Director", "Pinecrest University Hospital")
+
+
+def test_a_second_titled_person_after_and_keeps_the_possessive_institution():
+    text = (
+        "The deal was signed by the clinic’s medical director, Ana Ruiz, and Orum Bio’s chief "
+        "executive, Lee Jin-ho, on Monday.\n\n"
+        "“We are ready to scale,” Lee said."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Lee Jin-ho", "chief executive", "Orum Bio")
+
+
+def test_a_nationality_and_a_ministers_domain_around_a_title():
+    text = (
+        "Pinecrest Hospital signed an MOU with the Ministry of Education of Mongolia.\n\n"
+        "Mongolian Vice Minister of Education Bold Tsetseg attended.\n\n"
+        "Tsetseg said the ministry would send 30 nurses. “We need them home in five years,” "
+        "she said."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Bold Tsetseg",
+        "Vice Minister of Education",
+        "Ministry of Education of Mongolia",
+    )
+
+
+def test_a_caption_position_marker_between_a_name_and_its_title():
+    text = (
+        "Orchard University and Pinecrest Hospital signed an MOU.\n\n"
+        "“This is overdue,” said Omar Haddad.\n\n"
+        "Omar Haddad (right), chief executive of Pinecrest Hospital, and Dana Reyes (second "
+        "from left), provost of Orchard University, pose after signing the MOU."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Omar Haddad", "chief executive", "Pinecrest Hospital")
+    assert agreement_of(text).signatories == ["Omar Haddad", "Dana Reyes"]
+
+
+def test_a_pronoun_takes_the_institution_written_at_the_surname_it_follows():
+    text = (
+        "Attending were Orum Biologics CEO Lee Jin-ho and Pinecrest Hospital CEO Omar Haddad.\n\n"
+        "Orum CEO Lee said the company would hire 40 people. “We start in May,” he said."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Lee Jin-ho", "CEO", "Orum")
+
+
+# Probe paragraphs written after the third corpus round's rules, in the held-out styles
+# (wire MOUs, captions, ministries, attendees, renewals, letters of intent). Two
+# of the ten failed on first run (a one-word-shaped partner after "signed a
+# business agreement with", an earlier MOU in a relative clause without "that");
+# the rules that fixed them are the partner slot and the relative clause above.
+PROBES = [
+    (
+        "Mirae Bio said Wednesday that it signed an MOU with Busan Sinseon Hospital on Tuesday to develop a blood test for sepsis.",
+        {"parties": ["Mirae Bio", "Busan Sinseon Hospital"], "date": "on Tuesday", "sig": []},
+    ),
+    (
+        "Gangneung Asan Hospital and Kovia Therapeutics signed a memorandum of understanding on March 3.\n\nThe MOU was signed by Gangneung Asan Hospital Director Ryu Jae-won and Clara Weiss, chief executive of Kovia Therapeutics, at the hospital.",
+        {
+            "parties": ["Gangneung Asan Hospital", "Kovia Therapeutics"],
+            "date": "on March 3",
+            "sig": ["Ryu Jae-won", "Clara Weiss"],
+        },
+    ),
+    (
+        "Daejeon Eulji Medical Center signed an MOU with the Ministry of Health of Kyrgyzstan on Monday to train emergency doctors.\n\nEulji Director Han Seung-woo (left) and Kyrgyz Health Minister Aibek Dzhumabaev pose after signing the MOU in Bishkek.",
+        {
+            "parties": ["Daejeon Eulji Medical Center", "Ministry of Health of Kyrgyzstan"],
+            "date": "on Monday",
+            "sig": ["Han Seung-woo", "Aibek Dzhumabaev"],
+        },
+    ),
+    (
+        "Hanil University signed a business agreement with Saebom Foods on the 9th.\n\nAttending the ceremony were Hanil University President Cho Yun-seo and Saebom Foods CEO Bae Ji-ho.",
+        {"parties": ["Hanil University", "Saebom Foods"], "date": "on the 9th", "sig": []},
+    ),
+    (
+        "Kyushu Coastal University and Busan Haeyang University have exchanged students since 2019.\n\nThe two universities signed a student exchange agreement on Thursday to expand the program to graduate students.",
+        {
+            "parties": ["Kyushu Coastal University", "Busan Haeyang University"],
+            "date": "on Thursday",
+            "sig": [],
+        },
+    ),
+    (
+        "Taebaek Medical Center, Korea Mining Safety Institute and Sungwon Robotics signed a letter of intent on Friday to build rescue robots.",
+        {
+            "parties": [
+                "Taebaek Medical Center",
+                "Korea Mining Safety Institute",
+                "Sungwon Robotics",
+            ],
+            "date": "on Friday",
+            "sig": [],
+        },
+    ),
+    (
+        "Nagoya Lakeside University renewed its academic exchange agreement with Chonnam Riverside University on 3 April.\n\nThe renewal was signed online, with Nagoya Lakeside President Ito Haruka signing from Nagoya and Chonnam Riverside President Yang Dong-hyun signing from Gwangju.",
+        {
+            "parties": ["Nagoya Lakeside University", "Chonnam Riverside University"],
+            "date": "on 3 April",
+            "sig": ["Ito Haruka", "Yang Dong-hyun"],
+        },
+    ),
+    (
+        "Seoul Hanbit Hospital and Lumora Health signed a supply contract on Monday for 200 infusion pumps.\n\nThe contract follows an MOU the two companies signed in 2023.",
+        {
+            "parties": ["Seoul Hanbit Hospital", "Lumora Health"],
+            "date": "on Monday",
+            "sig": [],
+            "other": 1,
+        },
+    ),
+    (
+        "Ridgeway Children's Hospital and the Calloway Institute for Genetic Medicine have agreed to sequence the genomes of 5,000 newborns.\n\nUnder the agreement, the institute will pay for the sequencing.",
+        {
+            "parties": ["Ridgeway Children's Hospital", "Calloway Institute for Genetic Medicine"],
+            "date": None,
+            "sig": [],
+        },
+    ),
+    (
+        "Ulsan Taehwa University Hospital (UTUH) has signed an MOU with Hyundai-Taehwa Heavy Industries (HTHI) to care for shipyard workers.\n\nUTUH President Noh Eun-ji signed the MOU with HTHI Vice Chairman Kwak Sung-min on Wednesday.",
+        {
+            "parties": ["Ulsan Taehwa University Hospital", "Hyundai-Taehwa Heavy Industries"],
+            "date": "on Wednesday",
+            "sig": ["Noh Eun-ji", "Kwak Sung-min"],
+        },
+    ),
+]
+
+
+def test_probe_paragraphs_in_the_held_out_styles():
+    for text, want in PROBES:
+        result = analyse(text, published="2025-06-13")
+        agreement = result.agreement
+        got = {
+            "parties": agreement.parties,
+            "date": agreement.date_phrase,
+            "sig": agreement.signatories,
+        }
+        expected = {k: want[k] for k in ("parties", "date", "sig")}
+        assert got == expected, text
+        if "other" in want:
+            assert len(result.other_agreements) == want["other"], text
+
+
+def test_the_partner_an_agreement_is_signed_with_is_an_organisation():
+    text = "Orchard University signed a research agreement with Noa Cloud on Monday."
+    assert institutions_of(text) == ["Orchard University", "Noa Cloud"]
+    assert agreement_of(text).signatories == []
