@@ -517,6 +517,10 @@ class ArticleAdmin(NewsroomVersionAdmin):
     def lead_image_preview(self, obj):
         if not obj.lead_image:
             return _("No image yet.")
+        if not obj.lead_image._committed:
+            # A form refused with a new upload: the file was never stored,
+            # and browsers do not keep a chosen file across the reply.
+            return _("Not saved yet: choose the file again once the form has no errors.")
         renditions = obj.lead_image_renditions or []
         ready = bool(renditions) and renditions[0].get("source") == obj.lead_image.name
         # The original through the staff-only media route (its url), never public.
@@ -717,6 +721,13 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 "The form says what the live version of “%s” says, so there is no draft to keep."
             ),
         }[done]
+        if done == "published" and not obj.is_published():
+            # The changes may have taken the story offline, or it waits for its time.
+            text = (
+                gettext("Published the changes to “%s”: readers see them when it goes live.")
+                if obj.status == ArticleStatus.PUBLISHED
+                else gettext("Saved the changes to “%s”: it is no longer public.")
+            )
         messages.success(request, text % obj)
         return HttpResponseRedirect(self._change_url(obj))
 

@@ -49,8 +49,8 @@ router = Router(tags=["articles"])
 
 STORIES = webapi.Keyset("articles", ("-published_at", "-pk"))
 # Changes a story's row records, for the validators: any save, the
-# renditions (written by UPDATE, which leaves updated_at alone) and an edit
-# of its library lead picture (alt text, caption, credit, renditions).
+# renditions (written by UPDATE, which leaves updated_at alone) and a change
+# to its library lead picture (its words or its renditions move updated_at).
 STORY_CHANGES = ("updated_at", "lead_image_renditions__0__name", "lead_library_image__updated_at")
 MEDIA_TYPES = {extension: mime for _format, extension, mime, _options in RENDITION_FORMATS}
 

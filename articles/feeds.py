@@ -32,6 +32,7 @@ from institutions.models import (
     positions_prefetch,
 )
 from newsroom.library import body_images_fetch, body_images_render
+from newsroom.models import LibraryImage
 from newsroom.syndication import (
     FEED_LENGTH,
     FeedScope,
@@ -81,7 +82,11 @@ def rendered_rows(articles):
     institutions with their parents (labels read the parent's short name)
     and the agreements. Quote and byline rows have no time: they count by
     id, order, override and length of the words, and the admin saves the
-    story with them anyway.
+    story with them anyway. Pictures: the uploaded lead image's renditions
+    (written by UPDATE, which leaves ``updated_at`` alone), the library lead
+    picture's ``updated_at`` (its words and its renditions move it), and for
+    the pictures bodies name, the newest change to any library picture: a
+    body names them by id in its text, which no join can follow.
     """
     quote_titles = (
         Quote.objects.filter(article=OuterRef("pk"))
@@ -119,6 +124,9 @@ def rendered_rows(articles):
         agreement_marks=row_marks(
             Article.agreements.through.objects, "article", "agreement_id", "agreement__updated_at"
         ),
+        library_changed=Subquery(
+            LibraryImage.objects.order_by("-updated_at").values("updated_at")[:1]
+        ),
     ).values_list(
         "pk",
         "published_at",
@@ -131,6 +139,9 @@ def rendered_rows(articles):
         "people_marks",
         "institution_marks",
         "agreement_marks",
+        "lead_image_renditions__0__name",
+        "lead_library_image__updated_at",
+        "library_changed",
     )
 
 

@@ -396,7 +396,7 @@ class Article(EditedRecord):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_(
-            "Choose a picture from the media library, or upload one above; not both. "
+            "Choose a picture from the media library, or upload one below; not both. "
             "The library's alt text, caption and credit are shown with it."
         ),
     )
@@ -682,8 +682,9 @@ class Article(EditedRecord):
             errors["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
         if self.lead_image and self.lead_library_image_id:
             errors["lead_library_image"] = _(
-                "This story has an uploaded lead image too. Tick “Clear” beside the upload "
-                "to use the library picture, or remove the library picture to keep the upload."
+                "A story leads with one picture: remove the library picture to use the "
+                "upload, or leave the upload out (tick “Clear” if it was saved before) to use "
+                "the library picture."
             )
         if self.status == ArticleStatus.PUBLISHED:
             errors.update(self.publish_problems())

@@ -22,7 +22,8 @@ rescheduled story is announced once, at its new time.
 
 These receivers cover the stories' relations and the institutions app
 together because the feeds do: an institution's feed lists stories, a
-story's item names institutions.
+story's item names institutions. A media library picture's edit alters the
+items of the stories showing it.
 """
 
 import datetime
@@ -45,6 +46,8 @@ from institutions.models import (
     Position,
 )
 from newsroom import websub
+from newsroom.fields import LIBRARY_ATTRIBUTE
+from newsroom.models import LibraryImage
 from newsroom.syndication import FEED_LENGTH
 
 
@@ -467,3 +470,18 @@ def changes_to_come(now):
 
 websub.resolver_register(feeds_altered)
 websub.schedule_register(changes_to_come)
+
+
+@receiver(post_save, sender=LibraryImage, dispatch_uid="websub-library-image")
+@receiver(pre_delete, sender=LibraryImage, dispatch_uid="websub-library-image-deleted")
+def library_image_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A library picture's words or file show in the items of the stories using it.
+
+    As lead image or in the body; read before a deletion, which clears the
+    lead images pointing at it. A new picture is in no story yet.
+    """
+    if raw or created or not websub.hub_url():
+        return
+    needle = f'{LIBRARY_ATTRIBUTE}="{instance.pk}"'
+    stories = Article.objects.filter(Q(lead_library_image=instance.pk) | Q(body__contains=needle))
+    websub.change_note(articles=set(stories.values_list("pk", flat=True)))

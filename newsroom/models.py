@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.images import IMAGE_VALIDATORS
@@ -188,8 +189,11 @@ def library_image_renditions_make(image, *, force=False):
 def _library_renditions_record(image, *, width, height, renditions):
     previous = image.renditions or []
     image.width, image.height, image.renditions = width, height, renditions
+    # updated_at too: what readers get changed, and feed and API validators
+    # read it (an UPDATE leaves auto_now alone).
+    image.updated_at = timezone.now()
     LibraryImage.objects.filter(pk=image.pk).update(
-        width=width, height=height, renditions=renditions
+        width=width, height=height, renditions=renditions, updated_at=image.updated_at
     )
     page_cache_invalidate()
     if previous:

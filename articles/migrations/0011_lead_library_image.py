@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='lead_library_image',
-            field=models.ForeignKey(blank=True, help_text="Choose a picture from the media library, or upload one above; not both. The library's alt text, caption and credit are shown with it.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.libraryimage', verbose_name='lead image from the library'),
+            field=models.ForeignKey(blank=True, help_text="Choose a picture from the media library, or upload one below; not both. The library's alt text, caption and credit are shown with it.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.libraryimage', verbose_name='lead image from the library'),
         ),
     ]

@@ -103,10 +103,25 @@ def test_an_upload_and_a_library_picture_together_are_refused_and_the_input_kept
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "Tick “Clear” beside the upload" in errors["lead_library_image"][0]
+    assert "A story leads with one picture" in errors["lead_library_image"][0]
     assert 'value="Kept headline"' in response.content.decode()
     article.refresh_from_db()
     assert article.lead_library_image is None and article.headline != "Kept headline"
+
+
+def test_a_refused_new_upload_is_not_shown_as_a_broken_preview(editor_client):
+    image = make_library_image()
+    article = make_article(status=ArticleStatus.DRAFT, published_at=None)
+    page = editor_client.get(change_url(article))
+    data = admin_form_data(page, lead_library_image=str(image.pk), lead_image_alt="A bench")
+    data["lead_image"] = image_upload(name="bench.jpg")
+
+    response = editor_client.post(change_url(article), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not saved yet: choose the file again" in html
+    assert "/admin/media/bench" not in html
 
 
 def test_a_picture_id_that_is_not_in_the_library_is_a_field_error(editor_client):
@@ -312,3 +327,44 @@ def test_a_preview_link_showing_the_draft_serves_its_new_lead_picture(client, ed
     assert named and named <= set(rendition_names(picture))
     for name in named:
         assert client.get(f"/preview/{token}/media/{name}").status_code == 200
+
+
+# Validators
+
+
+@pytest.mark.parametrize("where", ["lead", "body"])
+def test_a_library_edit_changes_the_feed_validators(client, where):
+    image = make_library_image()
+    if where == "lead":
+        led_by(image)
+    else:
+        make_article(body=f'<figure><img src="/x.jpg" data-library-image="{image.pk}" alt="">')
+    first = client.get("/feeds/rss/")
+    assert first.status_code == 200
+
+    image.alt_text = "Corrected: the two deans at the signing"
+    image.save()
+    again = client.get(
+        "/feeds/rss/",
+        HTTP_IF_NONE_MATCH=first["ETag"],
+        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+    )
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "Corrected: the two deans at the signing" in again.content.decode()
+
+
+def test_renditions_made_later_change_the_api_validator(client, settings):
+    from newsroom.models import library_image_renditions_make
+
+    image = make_library_image()
+    article = led_by(image)
+    address = reverse("api:article_detail", kwargs={"article_id": article.guid})
+    first = client.get(address)
+
+    library_image_renditions_make(image, force=True)  # as the worker records a large image's
+    again = client.get(address, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]

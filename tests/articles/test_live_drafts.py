@@ -502,3 +502,28 @@ def test_submitted_changes_notify_the_editors_and_publishing_them_tells_the_writ
     told = Notification.objects.get(recipient=writer_client.user)
     assert told.kind == NotificationKind.PUBLISHED and told.actor == editor
     assert not LiveDraft.objects.filter(article=writers_live).exists()
+
+
+def test_publish_changes_that_take_the_story_offline_say_so(client, editor_client, live):
+    response = _draft_post(editor_client, live, button="_publish_changes", status="draft")
+
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "it is no longer public" in page
+    assert "readers see them now" not in page
+    assert client.get(live.get_absolute_url()).status_code == 404
+
+
+def test_publish_changes_to_a_story_still_to_come_say_when_readers_see_them(editor_client, live):
+    later = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
+    response = _draft_post(
+        editor_client,
+        live,
+        button="_publish_changes",
+        published_at_0=later.strftime("%Y-%m-%d"),
+        published_at_1=later.strftime("%H:%M:%S"),
+    )
+
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "readers see them when it goes live" in page

@@ -26,6 +26,7 @@ from tests.newsroom import test_feed_content as feed_content
 from tests.newsroom.test_feed_content import IMMEDIATE, every_format, pinged, socket_closed_port
 from tests.support.factories import make_agreement, make_article, make_section
 from tests.support.feeds import DAY, HOUR
+from tests.support.images import make_library_image
 
 # The feed newsroom and the hub of the feed tests, as fixtures here too.
 newsroom = feed_content.newsroom
@@ -455,3 +456,33 @@ def test_notes_travel_to_the_task_as_json_and_back():
 
     assert dumped == {"sources": [["latest", None], ["tag", "ai"]], "articles": [1, 3]}
     assert websub._notes_load(dumped) == notes
+
+
+# --- Media library pictures ---------------------------------------------------
+
+
+def test_editing_a_library_picture_pings_the_feeds_of_the_stories_showing_it(
+    db, hub, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_SERVE_MEDIA = True
+    with django_capture_on_commit_callbacks(execute=True):
+        science = make_section(name="Science", slug="science")
+        campus = make_section(name="Campus", slug="campus")
+        lead, in_body = make_library_image(), make_library_image()
+        make_article(section=science, lead_library_image=lead)
+        make_article(
+            section=campus,
+            body=f'<figure><img src="/x.jpg" data-library-image="{in_body.pk}" alt=""></figure>',
+        )
+        make_article(section=make_section(name="Hospital", slug="hospital"))
+    hub.pings.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead.alt_text = "The deans sign the agreement"
+        lead.save()
+    assert pinged(hub) == every_format(("latest", None), ("section", "science"))
+
+    hub.pings.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        in_body.delete()
+    assert pinged(hub) == every_format(("latest", None), ("section", "campus"))
