@@ -34,7 +34,7 @@ from institutions.models import (
 )
 from newsroom.admin import NewsroomVersionAdmin
 from newsroom.locking import OptimisticLockAdminMixin
-from newsroom.validation import SaneDatesAdminMixin
+from newsroom.validation import AddressInitialAdminMixin, SaneDatesAdminMixin
 
 # People keep their positions and agreements their parties and areas in
 # every revision, so a restore brings the whole record back.
@@ -467,7 +467,9 @@ class PersonAdmin(ProposalAdminMixin, NewsroomVersionAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SaneDatesAdminMixin, OptimisticLockAdminMixin, admin.ModelAdmin):
+class PositionAdmin(
+    AddressInitialAdminMixin, SaneDatesAdminMixin, OptimisticLockAdminMixin, admin.ModelAdmin
+):
     list_display = ["person", "title", "institution", "started_on", "ended_on"]
     list_filter = ["institution__kind"]
     list_select_related = ["person", "institution"]

@@ -16,7 +16,7 @@ from reversion.errors import RevertError
 from newsroom import revisions
 from newsroom.display import newsroom_time_display
 from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
-from newsroom.validation import SaneDatesAdminMixin, WarningsAdminMixin
+from newsroom.validation import AddressInitialAdminMixin, SaneDatesAdminMixin, WarningsAdminMixin
 
 
 class RevisionAdminMixin:
@@ -165,6 +165,7 @@ class RevisionAdminMixin:
 
 class NewsroomVersionAdmin(
     WarningsAdminMixin,
+    AddressInitialAdminMixin,
     SaneDatesAdminMixin,
     OptimisticLockAdminMixin,
     RevisionAdminMixin,

@@ -8,7 +8,7 @@ everyone. No newsroom record needs a date outside 1900-2200.
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,3 +87,51 @@ class WarningsAdminMixin:
         context["warnings_pending"] = request.method == "POST" and has_unconfirmed_warnings(*errors)
         context["warnings_field"] = WARNINGS_CONFIRMED
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+_UNFIT = object()
+
+
+def initial_value_fitted(model, name, value):
+    """``value`` given for ``model``'s field ``name`` in an address, as a widget can show it.
+
+    ``_UNFIT`` when it cannot be: a related id that is no id (``abc``, 1.5,
+    beyond 64 bits) or a date that is no date. Dates come back parsed (and
+    aware), which the date-and-time widgets need; anything else as given,
+    for the form to judge on saving.
+    """
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    try:
+        if field.is_relation and (field.concrete or field.many_to_many):
+            target = field.target_field
+            for item in value if isinstance(value, list) else [value]:
+                target.run_validators(target.to_python(item))
+            return value
+        if isinstance(field, models.DateField | models.TimeField):
+            parsed = field.to_python(value)
+            if isinstance(parsed, datetime.datetime) and timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            if isinstance(parsed, datetime.date):
+                validate_sane_date(parsed)
+            return parsed
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return _UNFIT
+    return value
+
+
+class AddressInitialAdminMixin:
+    """Values in an add page's address (``?section=3``) are used only where they fit.
+
+    The admin hands them to the widgets as typed: ``?section=abc`` reached
+    the database through the autocomplete widget, and ``?published_at=abc``
+    the date-and-time widget, both as a 500. Unfit values are left out, so
+    the page opens with that field empty.
+    """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        fitted = {name: initial_value_fitted(self.model, name, v) for name, v in initial.items()}
+        return {name: value for name, value in fitted.items() if value is not _UNFIT}

@@ -100,3 +100,43 @@ def test_image_over_twenty_megabytes_is_refused(editor_client, settings):
     response = post_change(editor_client, person, files={"photo": upload})
     assert response.status_code == 200
     assert any("largest allowed" in str(e) for e in field_errors(response, "photo"))
+
+
+# Values in an add page's address (?field=value), as links and bookmarks give them
+
+ADD_PAGES_AND_VALUES = [
+    ("/admin/articles/article/add/", "section=abc"),
+    ("/admin/articles/article/add/", "section=99999999999999999999999"),
+    ("/admin/articles/article/add/", "section=1.5"),
+    ("/admin/articles/article/add/", "people=1,abc"),
+    ("/admin/articles/article/add/", "published_at=abc"),
+    ("/admin/articles/article/add/", "embargo_until=2026-99-99"),
+    ("/admin/articles/article/add/", "published_at=0001-01-01"),
+    ("/admin/institutions/institution/add/", "parent=abc"),
+    ("/admin/institutions/position/add/", "person=abc"),
+    ("/admin/institutions/position/add/", "institution=-1.0"),
+    ("/admin/institutions/agreement/add/", "renews=abc"),
+]
+
+
+@pytest.mark.parametrize(("page", "query"), ADD_PAGES_AND_VALUES)
+def test_an_unfit_value_in_an_add_page_address_leaves_the_field_empty(editor_client, page, query):
+    response = editor_client.get(f"{page}?{query}")
+
+    assert response.status_code == 200
+    name = query.split("=")[0]
+    assert response.context["adminform"].form[name].value() in (None, "", [])
+
+
+def test_fit_values_in_the_address_still_fill_the_add_page(editor_client):
+    person, institution = make_person(name="Choi Jae-young"), make_institution(name="KAIST")
+
+    response = editor_client.get(
+        f"/admin/articles/article/add/?people={person.pk}&institutions={institution.pk}"
+        "&published_at=2026-05-01 10:00&headline=From a link"
+    )
+
+    form = response.context["adminform"].form
+    assert [str(pk) for pk in form["people"].value()] == [str(person.pk)]
+    assert form["headline"].value() == "From a link"
+    assert form["published_at"].value().replace(tzinfo=None) == datetime.datetime(2026, 5, 1, 10)
