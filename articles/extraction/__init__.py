@@ -17,7 +17,7 @@ from .agreements import Agreement, find_agreements
 from .institutions import find_institutions
 from .names import People, find_person_mentions
 from .quotes import Quote, extract_quotes, find_spans
-from .text import classify_paragraphs, clean_input, split_paragraphs
+from .text import about_blocks, classify_paragraphs, clean_input, split_paragraphs
 
 __all__ = ["Agreement", "Analysis", "ParagraphInfo", "Quote", "analyse"]
 
@@ -133,7 +133,16 @@ def analyse(text, *, title=None, published=None):
     content = [p for p in paragraphs if p.kind != "boilerplate"]
     spans = find_spans(text, content)
     quote_spans = [(s.open, (s.close if s.close is not None else s.end) + 1) for s in spans]
-    index = find_institutions(text[: _content_end(paragraphs, text)], skip_spans=[])
+    # Institutions are read in the body and in "About X" blurbs, not in media
+    # contacts and other page furniture.
+    about = about_blocks(paragraphs)
+    end = max([_content_end(paragraphs, text), *(p.end for p in about)])
+    furniture = [
+        (p.start, p.end)
+        for p in paragraphs
+        if p.kind == "boilerplate" and p.start < end and p not in about
+    ]
+    index = find_institutions(text[:end], skip_spans=furniture)
     people = People(find_person_mentions(text, index=index, skip_spans=quote_spans))
     quotes = extract_quotes(text, content, people=people, index=index)
     found = find_agreements(
@@ -150,7 +159,7 @@ def analyse(text, *, title=None, published=None):
 
 
 def _content_end(paragraphs, text):
-    """Institutions are read up to the boilerplate (media contacts, "About" blurbs)."""
+    """Where the boilerplate (media contacts, "About" blurbs) begins."""
     for p in paragraphs:
         if p.kind == "boilerplate":
             return p.start

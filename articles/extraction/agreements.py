@@ -766,7 +766,9 @@ _WHEN_WORD = (
 _BY_RE = re.compile(
     rf"(?:\s+(?:on|in|at|during|last|this|earlier)\s+[^,;]*?|\s+{_WHEN_WORD})*?\s*,?\s+by\s+(?P<who>.+?)"
     r"(?=\s+(?:on|at|in|during|for|to|after|before|under|with|while|as|marking)\s+"
-    r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z]|\d)|[;]|,\s+(?:who|which|marking|in|at|on)\b|$)"
+    r"(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z]|\d)|[;]|,\s+(?:who|which|marking|in|at|on)\b|"
+    # "... and B, and witnessed by C": the witnesses after the signers did not sign.
+    r",?\s+(?:and\s+)?(?:was\s+|were\s+)?(?:witnessed|attended|observed|watched|overseen)\s+by\b|$)"
 )
 _SIGNING_PARTICIPLE_RE = re.compile(
     r"(?<!\b[Tt]he\s)(?<!\b[Aa]\s)(?<!\b(?:at|of|on)\s)(?<!\bafter\s)(?<!\bupon\s)(?<!\bbefore\s)(?<!\bwhile\s)"

@@ -65,6 +65,11 @@ _APPOSITIVE_ORG_RE = re.compile(
     + _ORG_NOUNS
     + r")\b(?![’'])"
 )
+# "Dasol Cardio, founded in 2019 by ...": organisations are founded, people born.
+_FOUNDED_RE = re.compile(
+    r",\s+(?:which\s+was\s+)?(?:founded|established|incorporated|headquartered|spun\s+out)\s+"
+    r"(?:in|by|as|from|of)\b"
+)
 _PARTY_BEFORE_RE = re.compile(
     r"\b(?:collaborat\w*|partner\w*|cooperat\w*|co-operat\w*|tie-?up|ties|agreement|"
     r"mou|memorandum|deal|contract|work\w*|together|alliance|affiliat\w*|jointly)\s+with\s+(?:the\s+)?$",
@@ -134,7 +139,12 @@ class InstitutionIndex:
     names: list = field(default_factory=list)  # listed, in order of first mention
     mentions: list = field(default_factory=list)  # every OrgMention, by start
     aliases: dict = field(default_factory=dict)  # lowercased form -> listed name
+    # Names the text shows to be another organisation's internal unit (lowercased).
+    units: set = field(default_factory=set)
     _starts: list = field(default_factory=list)
+
+    def is_unit(self, name):
+        return bool(name) and _key(name) in self.units
 
     def canonical(self, name):
         if not name:
@@ -252,10 +262,35 @@ def _split_and(run):
         starts_new = bool(part) and part[0].text.lower() == "the"
         right_has_head = any(_is_head(t) for t in part)
         left_has_domain = any(t.text in ("of", "for") for t in left)
-        left_has_head = any(_is_head(t) for t in left) or (
-            len(left) == 1 and is_acronym(left[0].text)
+        # A weak head inside the left part is a subject word ("Health Insurance
+        # Review and ..."); only a strong head or a head at its end makes a name.
+        left_has_head = (
+            any(_is_head(t, strong=True) for t in left)
+            or _is_head(left[-1])
+            or (len(left) == 1 and is_acronym(left[0].text))
         )
-        right_complete = right_has_head and _classify(part) and not _is_unit(part)
+        # "School of Health and Social Sciences", "Faculty of Arts and Social
+        # Sciences": after a domain, generic words continue the domain.
+        right_generic = bool(part) and (
+            all(
+                t.lower in lexicon.GENERIC_WORDS
+                or (_is_head(t) and not _is_head(t, strong=True))
+                or t.text in CONNECTORS
+                for t in part
+            )
+            # "School of Nursing and Allied Health Sciences", "College of Agriculture
+            # and Life Sciences": an academic unit's domain ends in a field of study.
+            or (
+                any(t.lower in _ACADEMIC_UNITS for t in left)
+                and part[-1].lower in _FIELD_TAILS
+                and not any(_is_head(t, strong=True) for t in part)
+            )
+        )
+        # "Korea Disease Control and Prevention Agency": "Prevention Agency" has a
+        # head but no word that names anything; it finishes the left part.
+        right_complete = (
+            right_has_head and _classify(part) and not _is_unit(part) and _has_proper_word(part)
+        )
         left_words = [t for t in left if t.is_word and t.lower not in lexicon.PLACES]
         left_generic = bool(left_words) and all(
             t.lower in lexicon.GENERIC_WORDS and not _is_head(t) for t in left_words
@@ -271,6 +306,7 @@ def _split_and(run):
             and not _ends_in_person(left)
             and (
                 (not right_has_head and left_has_domain)
+                or (right_generic and left_has_domain)
                 or (not left_has_head and not right_complete)
             )
         ):
@@ -280,6 +316,23 @@ def _split_and(run):
         else:
             merged.append(part)
     return [p for p in merged if p]
+
+
+def _has_proper_word(part):
+    """Whether a name has a word besides heads, connectors and common nouns."""
+    return any(
+        t.text not in CONNECTORS
+        and not _is_head(t)
+        and t.lower not in lexicon.GENERIC_WORDS
+        and not _common_noun(t.lower)
+        for t in part
+    )
+
+
+_ACADEMIC_UNITS = frozenset({"school", "college", "faculty", "department", "division"})
+_FIELD_TAILS = frozenset(
+    {"sciences", "science", "studies", "arts", "humanities", "engineering", "technology"}
+)
 
 
 def _ends_in_person(part):
@@ -343,6 +396,14 @@ def _trim(part):
         part = part[of_at + 1 :]
         while part and part[0].text.lower() == "the":
             part = part[1:]
+        if (
+            reason == "title"
+            and len(part) > 1
+            and part[0].lower == "state"
+            and part[1].text == "for"
+        ):
+            # "Senior Minister of State for Health": the office, then its domain.
+            part = part[2:]
     while (
         part
         and (
@@ -420,7 +481,10 @@ def _classify(part):
     if not words:
         return None
     lows = [_head_form(re.sub(r"[’']s?$", "", t.lower)) for t in words]
-    if any(w in lexicon.MEDIA_WORDS for w in lows):
+    if any(
+        w in lexicon.MEDIA_WORDS and not _common_noun_before_head(lows, k)
+        for k, w in enumerate(lows)
+    ):
         return None
     last = lows[-1]
     if last in lexicon.NON_ORG_TAILS:
@@ -458,10 +522,30 @@ def _classify(part):
         return "head"
     if last in lexicon.WEAK_ORG_HEADS and len(words) >= 2:
         first = lows[0]
-        if first in lexicon.GENERIC_WORDS or first in lexicon.PLACES or not words[0].is_cap:
+        lead = lows[:-1]
+        if not words[0].is_cap or all(
+            w in lexicon.GENERIC_WORDS or w in lexicon.PLACES or _common_noun(w) for w in lead
+        ):
+            return None  # "Medical Service", "Korea Health", "Assessment Service"
+        if (first in lexicon.GENERIC_WORDS or first in lexicon.PLACES) and len(lead) < 3:
             return None
         return "head"
     return None
+
+
+def _common_noun(low):
+    """A word shaped like an abstract common noun ("assessment", "evaluation",
+    "planning"): never the proper word that makes a weak head a name."""
+    return len(low) > 6 and bool(re.search(r"(?:ment|tion|sion|ance|ence|ing|ity|ness)$", low))
+
+
+def _common_noun_before_head(lows, k):
+    """ "Health Insurance Review and Assessment Service": a media word that an
+    organisation head follows is an ordinary noun of the name; "Korea Biomedical
+    Review" and "Yonhap News Agency" stay media."""
+    return lows[k] in lexicon.AMBIGUOUS_MEDIA_WORDS and any(
+        w in lexicon.ORG_HEADS for w in lows[k + 1 :]
+    )
 
 
 def _is_unit(part):
@@ -477,8 +561,15 @@ def _is_unit(part):
         and lows[0] != "clinic"
     ):
         return True
-    # "the Graduate School", "School of Medicine", "Medical Center"
-    content = [w for w in lows if w not in lexicon.ORG_HEADS]
+    if lows[0] == "ministry":
+        return False  # "Ministry of Health": a government body named by its domain
+    # "the Graduate School", "School of Medicine", "Medical Center"; but a head word
+    # inside the name is a subject ("School of Health and Social Sciences").
+    content = [
+        w
+        for k, w in enumerate(lows)
+        if w not in lexicon.ORG_HEADS or (k < len(lows) - 1 and w not in STRONG_HEADS)
+    ]
     return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
 
 
@@ -492,6 +583,23 @@ def _is_internal_center(part, text, start):
     return before.endswith("the ") and all(
         w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lows
     )
+
+
+def _free_standing_clinic(part, text, start, end):
+    """ "Ashby Clinic, a nonprofit medical center", "researchers at Thornbury
+    Clinic": a clinic named by proper words and written without "the" is an
+    organisation of its own (the Mayo Clinic pattern). A hospital's clinic takes
+    the article or a possessive ("the Memory Clinic", "the hospital's Sleep
+    Clinic") or its parent after it ("Lung Clinic at X")."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    if len(words) < 2 or words[-1].lower != "clinic":
+        return False
+    lead = [re.sub(r"[’']s?$", "", t.lower) for t in words[:-1]]
+    if all(w in lexicon.GENERIC_WORDS or w in lexicon.ORG_HEADS for w in lead):
+        return False
+    if re.search(r"(?:\bthe|\bThe|\bits|\bour|\btheir|[’']s)\s+$", text[max(0, start - 8) : start]):
+        return False
+    return not re.match(r"\s+(?:at|of)\s+(?:the\s+)?[A-Z]", text[end : end + 12])
 
 
 _UNIT_AT_PARENT_HEADS = frozenset(
@@ -564,18 +672,27 @@ def find_institutions(text, *, person_names=(), skip_spans=()):
     skip_spans = SpanSet(skip_spans)
     persons = {p.lower() for p in person_names}
     mentions = []
+    units = set()
     for run in _runs(tokens):
         if _inside(skip_spans, run[0].start):
             continue
         for part in _split_and(run):
-            _candidates_from_part(text, part, mentions, persons)
+            _candidates_from_part(text, part, mentions, persons, units)
+    # "the Robotic Surgery Center at X" says the centre is X's unit; a caption's
+    # "Robotic Surgery Center head Y" elsewhere names the same unit, not a body.
+    mentions = [m for m in mentions if m.defines or _key(m.name) not in units]
     _context_candidates(text, tokens, mentions, persons, skip_spans)
-    return _merge(text, mentions)
+    index = _merge(text, mentions, skip_spans.spans)
+    index.units = units
+    return index
 
 
-def _add_repeats(text, index):
-    """Every later occurrence of a listed name or alias is a mention too."""
+def _add_repeats(text, index, skip_spans=()):
+    """Every later occurrence of a listed name or alias is a mention too (outside
+    the page furniture that ``skip_spans`` covers)."""
     spans = SpanSet((m.start, m.end) for m in index.mentions)
+    for a, b in skip_spans:
+        spans.add(a, b)
     extra = []
     for alias, target in index.aliases.items():
         if len(alias) < 2:
@@ -603,7 +720,7 @@ def _inside(spans, pos):
     return pos in spans
 
 
-def _candidates_from_part(text, part, mentions, persons):
+def _candidates_from_part(text, part, mentions, persons, units):
     if (
         len(part) >= 4
         and part[0].text in _COUNTRY_MARKERS
@@ -645,11 +762,15 @@ def _candidates_from_part(text, part, mentions, persons):
     defines, _ = _acronym_after(text, end)
     if kind == "head":
         national = part[0].text in _COUNTRY_MARKERS and len(part) > 2
+        if _free_standing_clinic(part, text, start, end):
+            mentions.append(OrgMention(name, start, end, "head", defines=defines))
+            return
         if _is_unit(part) and not defines and not national:
             return  # but "U.S. Department of Energy" is a government body
-        if _is_internal_center(part, text, start) and not defines:
-            return
-        if _is_unit_at_parent(part, text, start, end) and not defines:
+        if (
+            _is_internal_center(part, text, start) or _is_unit_at_parent(part, text, start, end)
+        ) and not defines:
+            units.add(_key(name))
             return
         mentions.append(OrgMention(name, start, end, "head", defines=defines))
         return
@@ -660,7 +781,7 @@ def _candidates_from_part(text, part, mentions, persons):
         return
     if all(is_acronym(t.text) for t in words):
         return  # acronyms are handled by _context_candidates
-    if single <= 5 and _APPOSITIVE_ORG_RE.match(text, end):
+    if single <= 5 and (_APPOSITIVE_ORG_RE.match(text, end) or _FOUNDED_RE.match(text, end)):
         mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
     lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
@@ -687,7 +808,11 @@ def _candidates_from_part(text, part, mentions, persons):
     if titled:
         if _PLACE_OFFICE_RE.match(text, end):
             return  # "North Chungcheong Governor X": the government of a place
-        if single <= 4 and not _looks_like_person(part) and _name_follows(text, end):
+        if (
+            single <= 4
+            and (not _looks_like_person(part) or _officer_and_full_name_follow(text, end))
+            and _name_follows(text, end)
+        ):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
     if reason == "title":
@@ -721,6 +846,9 @@ def _candidates_from_part(text, part, mentions, persons):
         # A partner slot that only an organisation fills, whatever the name's shape.
         mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
+    if single <= 4 and _under_agreement_slot(text, start, end):
+        mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
     if single <= 4 and not _looks_like_person(part):
         before = text[max(0, start - 60) : start]
         after = text[end : end + 60]
@@ -735,6 +863,34 @@ def _candidates_from_part(text, part, mentions, persons):
             or (_PARTY_SIGN_AFTER_RE.match(after) and _sentence_start(text, start))
         ):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
+
+
+_UNDER_AGREEMENT_RE = re.compile(
+    r"\bUnder\s+(?:the|this|that|its|their|a)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:agreement|deal|MOU|MoU|memorandum(?:\s+of\s+understanding)?|partnership|contract|pact)"
+    r"\s*,\s+"
+)
+_WILL_AFTER_RE = re.compile(
+    r"\s+(?:will|would|is\s+to|are\s+to|agreed\s+to|has\s+agreed\s+to)\s+[a-z]"
+)
+
+
+def _under_agreement_slot(text, start, end):
+    """ "Under the agreement, Ontree Medical will train the drivers, and Bluepine
+    Logistics will run the vans": what each side of an agreement will do, with the
+    side as the subject, names the parties, whatever their shape. A person there
+    has a prefix or a Korean given name ("Dr. Kim", "Kim Min-ho"), which is cut
+    or read as a person before this slot is asked."""
+    if not _WILL_AFTER_RE.match(text, end):
+        return False
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    before = text[sentence_start:start]
+    lead = _UNDER_AGREEMENT_RE.search(before)
+    if lead is None:
+        return False
+    between = before[lead.end() :]
+    # The first subject right after the comma, or another after ", and" / ", while".
+    return not between.strip() or bool(re.search(r",\s+(?:and|while|whereas)\s+$", between))
 
 
 _COUNTRY_MARKERS = frozenset({"U.S.", "US", "U.K.", "UK"})
@@ -797,6 +953,23 @@ def _name_follows(text, end):
         names += 1
         i += 1
     return names >= 1
+
+
+_OFFICER_RE = re.compile(
+    r"\s+(?:Co-?)?(?:CEO|President|Chairman|Chairwoman|Chairperson|Chair|Founder|"
+    r"Chief\s+Executive(?:\s+Officer)?|Managing\s+Director|Executive\s+Director|Director)"
+    r"(?:\s+and\s+(?:CEO|President|Founder))?\s+"
+    r"(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?"
+    r"[A-Z][\w’'\-]+(?:\s+[A-Z]\.)?\s+[A-Z][\w’'\-]+(?![\w’'\-])"
+)
+
+
+def _officer_and_full_name_follow(text, end):
+    """ "Dasol Cardio CEO Han Ji-woo", "Mirae Wearables President Oh Sung-min": a
+    run shaped like a person's name, then the title of an organisation's head and
+    a full name, is the organisation the second person heads; no one writes a
+    person's name before another's title."""
+    return bool(_OFFICER_RE.match(text, end))
 
 
 def _title_starts(after):
@@ -871,7 +1044,7 @@ _DATELINE_RE = re.compile(
 )
 
 
-def _merge(text, mentions):
+def _merge(text, mentions, skip_spans=()):
     mentions.sort(key=lambda m: (m.start, -m.end))
     index = InstitutionIndex()
     # Drop mentions nested inside a longer one.
@@ -910,12 +1083,14 @@ def _merge(text, mentions):
             or _mission_variant_of(name, names_in_order)
         )
         if target is None and evidence.get(_key(name)) == "context":
-            # "Riverbend President ..." after "Riverbend University".
+            # "Riverbend President ..." after "Riverbend University"; "Under the
+            # agreement, Nuvia will ..." after "Nuvia Medical, a U.S. maker of ...".
             target = next(
                 (
                     o
                     for o in names_in_order
-                    if evidence.get(_key(o)) == "head" and _key(o).startswith(_key(name) + " ")
+                    if evidence.get(_key(o)) in ("head", "context")
+                    and _key(o).startswith(_key(name) + " ")
                 ),
                 None,
             )
@@ -955,8 +1130,8 @@ def _merge(text, mentions):
     index.names = sorted(listed, key=lambda n: _first_pos(mentions, n))
     index.mentions = mentions
     index._starts = [m.start for m in mentions]
-    _add_repeats(text, index)
-    _add_leading_short_forms(text, index)
+    _add_repeats(text, index, skip_spans)
+    _add_leading_short_forms(text, index, skip_spans)
     return index
 
 
@@ -992,7 +1167,7 @@ def _leading_short_forms(name):
         return forms
 
 
-def _add_leading_short_forms(text, index):
+def _add_leading_short_forms(text, index, skip_spans=()):
     """Second references by the leading words alone ("Halvorsen's", "at Cedar
     Valley") stand for the one listed name they begin; shared ones are left."""
     owners = {}
@@ -1001,6 +1176,8 @@ def _add_leading_short_forms(text, index):
             if _key(short) not in index.aliases:
                 owners.setdefault(short, []).append(name)
     spans = SpanSet((m.start, m.end) for m in index.mentions)
+    for a, b in skip_spans:
+        spans.add(a, b)
     extra = []
     for short, names in owners.items():
         if len(names) != 1:

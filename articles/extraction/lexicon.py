@@ -275,6 +275,7 @@ TITLE_WORDS = _Occupations(
         "leaders",
         "president",
         "vice",
+        "prime",
         "vice-president",
         "chancellor",
         "vice-chancellor",
@@ -516,6 +517,7 @@ COMPANY_HEADS = frozenset(
         "biotech",
         "electronics",
         "technologies",
+        "solutions",
         "industries",
         "motors",
         "chemical",
@@ -684,6 +686,10 @@ UNIT_OF_PARENT_HEADS = frozenset(
         "lab",
     }
 )
+
+# Media words that are also ordinary nouns inside an organisation's name ("Health
+# Insurance Review and Assessment Service", "Observer Research Foundation").
+AMBIGUOUS_MEDIA_WORDS = frozenset({"review", "report", "post", "observer", "bulletin"})
 
 # Words that mark media outlets and wire services (not institutions).
 MEDIA_WORDS = frozenset(
@@ -1422,6 +1428,36 @@ PLACE_GOVERNMENT_WORDS = frozenset(
     }
 )
 
+
+# The domains a government office is named by before its title ("Education
+# Minister", "Health Secretary", "Foreign Minister").
+MINISTRY_DOMAINS = frozenset(
+    {
+        "health",
+        "education",
+        "science",
+        "foreign",
+        "finance",
+        "defence",
+        "defense",
+        "justice",
+        "trade",
+        "interior",
+        "labor",
+        "labour",
+        "transport",
+        "environment",
+        "energy",
+        "welfare",
+        "culture",
+        "agriculture",
+        "industry",
+        "economy",
+        "unification",
+        "tourism",
+        "home",
+    }
+)
 
 # Nationality adjectives: "Uzbek Deputy Minister of Health X" says where the
 # person is from, not which institution they represent.

@@ -152,7 +152,13 @@ def parse_speaker(chunk, *, index=None, pos=0):
         person = Person(kind, name=" ".join(name_words), start=pos)
         if title:
             person.title = title
-        if pre_inst:
+        if pre_inst and index is not None and index.is_unit(pre_inst):
+            # "Robotic Surgery Center head Prof. X" where the text also says "the
+            # Robotic Surgery Center at Y": a unit, used only when no other
+            # mention of the person gives the title and institution.
+            person.weak_institution, person.weak_title = pre_inst, person.title
+            person.title = None
+        elif pre_inst:
             # "Hospital President Nam Gi-tae" at a sentence start is "the hospital's".
             person.institution = (
                 generic_org_reference(pre_inst, index, pos)
@@ -166,7 +172,8 @@ def parse_speaker(chunk, *, index=None, pos=0):
             if _is_title_phrase(before):
                 _apply_title_phrase(person, before, index)
                 break
-        rest = pieces[i + 1 :]
+        rest = [_STUDY_ROLE_RE.sub("", after) for after in pieces[i + 1 :]]
+        rest = [after for after in rest if after]
         for k, after in enumerate(rest):
             if re.match(r"^(?:who|which|whose|where|when|said|says|and)\b", after, re.I):
                 # "who directs the dementia program at X": where the person works.
@@ -201,6 +208,15 @@ def parse_speaker(chunk, *, index=None, pos=0):
             )
             return person
     return None
+
+
+# "the study's senior author and a professor of X at Y": a role in the study is
+# not a title; the position after it is.
+_STUDY_ROLE_RE = re.compile(
+    r"^(?:the\s+(?:study|paper|report|trial|article)[’']s\s+|the\s+|an?\s+)?"
+    r"(?:(?:senior|first|lead|last|joint|co-?first|co-?senior|co-?corresponding|corresponding)\s+)?"
+    r"(?:author|co-?author)(?:\s+of\s+the\s+(?:study|paper|report))?(?:\s+and\s+|$)"
+)
 
 
 _WORKS_AT_RE = re.compile(
@@ -298,6 +314,14 @@ def _name_piece(piece):
             if len(lead) == 1 and lead[0].lower in lexicon.NATIONALITIES:
                 # "Uzbek Deputy Minister of Health X": a nationality, no institution.
                 title_tokens = title_tokens[k:]
+            elif (
+                len(lead) <= 2
+                and all(t.lower in lexicon.MINISTRY_DOMAINS for t in lead)
+                and title_tokens[k].lower in ("minister", "secretary", "commissioner")
+            ):
+                # "Education Minister X", "Health Secretary X": the office's domain is
+                # part of the title (the ministry is found from it).
+                pass
             # "KAIST's Graduate School of X Dean Nam": the unit is the institution.
             elif all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
                 inst = piece[lead[0].start : lead[-1].end]
@@ -530,12 +554,24 @@ _MINISTER_OF_RE = re.compile(
 )
 
 
+# "Vice Health Minister", "Foreign Minister": the domain before the office.
+_DOMAIN_MINISTER_RE = re.compile(
+    r"\b(?P<domain>[A-Z][a-z][\w\-]*)\s+(?:Vice[\s\-]|Deputy\s+)?Minister\b(?!\s+(?:of|for)\b)"
+)
+_DOMAIN_OF_ADJECTIVE = {"foreign": "foreign affairs", "finance": "finance", "justice": "justice"}
+
+
 def ministry_of_title(title, index):
-    """ "Deputy Minister of Health": the article's Ministry of Health, by its listed name."""
-    match = _MINISTER_OF_RE.search(title or "")
+    """ "Deputy Minister of Health", "Vice Health Minister": the article's
+    Ministry of Health (and Welfare), by its listed name."""
+    match = _MINISTER_OF_RE.search(title or "") or _DOMAIN_MINISTER_RE.search(title or "")
     if not match or index is None:
         return None
-    wanted = _key_form(f"ministry of {match.group('domain')}")
+    domain = match.group("domain")
+    if domain.lower() in lexicon.TITLE_WORDS or domain.lower() in lexicon.PROFESSOR_RANKS:
+        return None  # "Vice Minister", "Prime Minister" name no domain
+    domain = _DOMAIN_OF_ADJECTIVE.get(domain.lower(), domain)
+    wanted = _key_form(f"ministry of {domain}")
     best = None
     for alias, target in index.aliases.items():
         if alias.startswith(wanted) and not alias[len(wanted) : len(wanted) + 1].isalnum():
@@ -662,6 +698,8 @@ def _org_prefix_by_shape(rest, index):
         return None
     if index is not None and index.canonical(name):
         return name
+    if index is not None and index.is_unit(name):
+        return None  # "Robotic Surgery Center head X", where the text says "... Center at Y"
     words = [t.lower for t in out]
     if any(w in lexicon.ORG_HEADS for w in words) or is_acronym(out[0].text):
         return name
@@ -780,7 +818,7 @@ _APPOINTED = (
 )
 _APPOINTED_SUBJECT_RE = re.compile(
     r"(?:\s+of\s+(?:the\s+)?[A-Z][^,.;]{0,80}?)?\s+(?:(?:has|have|had|was|were|is|will\s+be)\s+)?"
-    rf"(?:been\s+)?{_APPOINTED}\s+(?:as\s+)?(?P<t>(?:the|its|their)\s+[^,.;]{{2,120}}?)"
+    rf"(?:been\s+)?{_APPOINTED}\s+(?:as\s+)?(?P<t>(?:(?:the|its|their)\s+)?[^,.;]{{2,120}}?)"
     r"(?=[,.;]|\s+(?:effective|from|on|starting|succeeding|after|for\s+a)\b|$)"
 )
 _APPOINTED_OBJECT_RE = re.compile(rf"\b{_APPOINTED}\s+(?:(?:Professor|Prof\.|Dr\.?|Dr)\s+)?$")
@@ -805,6 +843,9 @@ def _apply_appointment(text, person, start, end, index):
     if match is None:
         return
     phrase = re.sub(r"^(the\s+)?\d+(?:st|nd|rd|th)\s+", r"\1", match.group("t"))
+    first = phrase.split()[0].lower() if phrase.split() else ""
+    if first not in ("the", "its", "their") and first not in lexicon.TITLE_WORDS:
+        return  # "was named a finalist", "was selected for the program"
     title, inst, _weak, _weak_title = split_title(phrase, index, pos=start)
     if title and any(w.lower() in lexicon.TITLE_WORDS for w in title.split()):
         person.title = title

@@ -264,6 +264,7 @@ def extract_quotes(text, paragraphs, *, people, index):
             )
             if q is not None:
                 quotes.append(q)
+    _introduced_after(quotes, paragraphs, people, text)
     _inherit(quotes, people, text)
     for q in quotes:
         _fill_details(q, people, index)
@@ -462,6 +463,49 @@ def _subject(clause, index, pos):
 
 
 # ---------------------------------------------------------------- resolution
+
+
+# The paragraph after an unattributed quotation that points back at it and names
+# its speaker: "That is how X explains ...", "Those are the words of X", "So says X".
+_POINTS_BACK_RE = re.compile(
+    r"(?:That|This|Those|These|Such|So)\b[^.!?“”\"]{0,160}?\b(?:words?\s+of|says?|said|"
+    r"explains?|explained|puts?\s+it|describes?|described|recalls?|recalled|tells?|told|"
+    r"argues?|argued|remembers?|remembered|sums?\s+(?:it\s+)?up|summed\s+(?:it\s+)?up|"
+    r"reflects?|reflected|view\s+of|verdict\s+of)\b"
+)
+
+
+def _introduced_after(quotes, paragraphs, people, text):
+    """A paragraph that is only a quotation, with no attribution, whose speaker
+    the next paragraph introduces by pointing back at it ("That is how Renata
+    Villalobos, dean of ..., explains why ...")."""
+    order = sorted(paragraphs, key=lambda p: p.start)
+    position = {p.index: k for k, p in enumerate(order)}
+    last_in_para = {}
+    for q in quotes:
+        last_in_para[q._paragraph] = q
+    for pidx, q in last_in_para.items():
+        if q._ref is not None or pidx not in position:
+            continue
+        k = position[pidx]
+        para = order[k]
+        if text[q.end : para.end].strip(" ”\"’'") or k + 1 >= len(order):
+            continue
+        nxt = order[k + 1]
+        if nxt.kind not in ("body", "subheading") or not _POINTS_BACK_RE.match(text, nxt.start):
+            continue
+        first = re.search(r"[.!?](?:\s|$)", _ABBREVIATION_DOT.sub("  ", text[nxt.start : nxt.end]))
+        end = nxt.start + (first.end() if first else len(text[nxt.start : nxt.end]))
+        named = next(
+            (m for m in people.mentions if nxt.start <= m.start < end and m.kind == "name"), None
+        )
+        if named is None:
+            continue
+        ref = Person("name", name=named.name, start=named.start)
+        for other in quotes:
+            if other._paragraph == pidx and other._ref is None:
+                other._ref = ref
+                other.attribution = "after"
 
 
 def _inherit(quotes, people, text):

@@ -176,6 +176,31 @@ def classify_paragraphs(paragraphs, *, title=None):
     return paragraphs
 
 
+def about_blocks(paragraphs):
+    """The boilerplate paragraphs that describe an organisation: an "About X"
+    heading (or "About X: ...") and the paragraphs after it, up to a media
+    contact, an end marker or a contact line. They name institutions as the body
+    does; contact lines name only offices and people."""
+    found = []
+    inside = False
+    for p in paragraphs:
+        if p.kind != "boilerplate":
+            inside = False
+            continue
+        t = p.text
+        if (_ABOUT_RE.match(t) and len(t.split()) <= 10) or _ABOUT_INLINE_RE.match(t):
+            inside = True
+        elif (
+            _END_MARKER_RE.match(t)
+            or _CONTACT_RE.match(t)
+            or (_EMAIL_PHONE_RE.search(t) and len(t) < 200)
+        ):
+            inside = False
+        if inside:
+            found.append(p)
+    return found
+
+
 def _looks_like_headline(text):
     words = text.split()
     if not 2 <= len(words) <= 16 or re.search(r"[.!?:;,\"”’)]$", text) or not text[:1].isupper():

@@ -952,3 +952,368 @@ def test_the_partner_an_agreement_is_signed_with_is_an_organisation():
     text = "Orchard University signed a research agreement with Noa Cloud on Monday."
     assert institutions_of(text) == ["Orchard University", "Noa Cloud"]
     assert agreement_of(text).signatories == []
+
+
+# Rules added after measuring own-47 to own-58 (the fourth corpus round), each checked on
+# other invented sentences.
+
+
+def test_a_clinic_named_without_the_is_an_institution_of_its_own():
+    text = (
+        "Doctors at Pemberton Clinic, a nonprofit medical group in Oregon, will train "
+        "nurses from Gwanak Hospital. Patients are seen at the Pemberton Clinic's "
+        "satellite sites."
+    )
+    assert institutions_of(text) == ["Pemberton Clinic", "Gwanak Hospital"]
+
+
+def test_a_clinic_with_the_or_a_parent_stays_an_internal_unit():
+    text = (
+        "She heads the Sleep Clinic at Harrowgate General Hospital. The hospital's "
+        "Asthma Clinic opened in 2020, and its doctors also staff Lung Clinic at "
+        "Harrowgate General."
+    )
+    assert institutions_of(text) == ["Harrowgate General Hospital"]
+
+
+def test_a_centre_named_at_its_parent_is_a_unit_in_a_caption_too():
+    text = (
+        "Stroke Care Center director Dr. Amani Osei (second from left) and nurses "
+        "cut a cake.\n\n"
+        "The team is led by Dr. Amani Osei, director of the Stroke Care Center at "
+        "Westfold Regional Hospital.\n\n"
+        '"Every minute counts," Osei said.'
+    )
+    assert institutions_of(text) == ["Westfold Regional Hospital"]
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Amani Osei",
+        "director of the Stroke Care Center",
+        "Westfold Regional Hospital",
+    )
+
+
+def test_a_ministry_named_by_its_domain_is_not_a_generic_unit():
+    text = "Officials from the Ministry of Education visited the School of Medicine."
+    assert institutions_of(text) == ["Ministry of Education"]
+
+
+def test_a_school_named_by_several_subjects_is_listed_and_a_one_subject_school_is_not():
+    text = (
+        "Teachers from the institute's School of Nursing and Allied Health Sciences met "
+        "staff of the School of Public Health."
+    )
+    assert institutions_of(text) == ["School of Nursing and Allied Health Sciences"]
+
+
+def test_an_agency_whose_name_joins_two_functions_with_and():
+    text = (
+        "The figures were published by the National Health Review and Evaluation "
+        "Service. Korea Biomedical Review and Yonhap News Agency reported them first."
+    )
+    assert institutions_of(text) == ["National Health Review and Evaluation Service"]
+
+
+def test_and_still_splits_two_names_after_a_domain():
+    text = "The Ministry of Health and Brennock University signed a pact on Monday."
+    assert institutions_of(text) == ["Ministry of Health", "Brennock University"]
+
+
+def test_a_company_ending_in_solutions_is_an_institution():
+    text = "The hub will be built with Corvel Data Solutions by 2027."
+    assert institutions_of(text) == ["Corvel Data Solutions"]
+
+
+def test_a_name_shaped_company_before_an_executive_title_and_a_full_name():
+    text = (
+        "Binna Foods CEO Seo Ha-eun and Jeil Mobility President Kang Tae-ho signed the "
+        'deal. "It starts in May," Seo said.'
+    )
+    assert institutions_of(text) == ["Binna Foods", "Jeil Mobility"]
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Seo Ha-eun", "CEO", "Binna Foods")
+
+
+def test_a_person_before_a_comma_and_another_title_is_not_an_institution():
+    text = "Present were Mina Cho, President Lee Sang-jin and their staff."
+    assert institutions_of(text) == []
+
+
+def test_founded_in_after_a_name_marks_an_organisation():
+    text = "Orin Cardio, founded in 2020 by two surgeons, makes heart valves."
+    assert institutions_of(text) == ["Orin Cardio"]
+    text = "Olga Brandt, born in 1975 in Riga, leads the team."
+    assert institutions_of(text) == []
+
+
+def test_witnesses_after_the_signers_did_not_sign():
+    text = (
+        "Caldera University and Minsk Polytechnic signed an MOU on 2 June. The MOU was "
+        "signed by Dr Olena Marchuk, Rector of Minsk Polytechnic, and Mr Ivo Kalnins, "
+        "and was witnessed by Ms Rita Ozola, an adviser to the minister."
+    )
+    assert agreement_of(text).signatories == ["Olena Marchuk", "Ivo Kalnins"]
+
+
+def test_a_minister_named_by_a_domain_before_the_office():
+    text = (
+        "The Ministry of Education said Monday that 40 schools would get nurses.\n\n"
+        '"No child should wait for care," Education Minister Lee Ji-won said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Lee Ji-won", "Education Minister", "Ministry of Education")
+    text = 'The Ministry of Health said so.\n\n"We will act," Prime Minister Ana Ruiz said.'
+    assert quotes_of(text)[0][3] is None  # "Prime" is no ministry's domain
+
+
+def test_a_quotation_whose_speaker_the_next_paragraph_points_back_to():
+    text = (
+        "“We used to lose a patient a month waiting for a helicopter. Now we lose none.”\n\n"
+        "So says Tomasz Lewicki, head of emergency medicine at Pomorze Regional Hospital, "
+        "looking back on the first year of the service."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Tomasz Lewicki",
+        "head of emergency medicine",
+        "Pomorze Regional Hospital",
+    )
+
+
+def test_a_next_paragraph_that_does_not_point_back_gives_no_speaker():
+    text = (
+        "“We used to lose a patient a month waiting for a helicopter. Now we lose none.”\n\n"
+        "Tomasz Lewicki, head of emergency medicine at Pomorze Regional Hospital, "
+        "joined the service in 2019."
+    )
+    [(_, speaker, _title, _inst)] = quotes_of(text)
+    assert speaker is None
+
+
+def test_institutions_in_an_about_blurb_are_listed_but_not_in_a_media_contact():
+    text = (
+        "Lindqvist Biologics will open a plant in Umeå.\n\n"
+        "About Lindqvist Biologics\n\n"
+        "Lindqvist Biologics was spun out of the Kallax Institute in 2015.\n\n"
+        "Media contact: Per Holm, Brightwave Communications Ltd., per@example.org"
+    )
+    assert institutions_of(text) == ["Lindqvist Biologics", "Kallax Institute"]
+
+
+# Probe paragraphs written after the fourth corpus round's rules, in the held-out styles
+# (Korean wire MOUs, clinics, captions, ministries, EurekAlert blurbs, appointments,
+# awards). See docs/extraction.md for how many failed on first run and why.
+FOURTH_ROUND_PROBES = [
+    (
+        "Daegu Cheonma Hospital signed a memorandum of understanding with Larkspur Clinic, "
+        "an academic medical center in Arizona, on Thursday to share training in heart "
+        "valve surgery.\n\n"
+        "“Our surgeons will learn as much as they teach,” said Dr. Helen Brody, chief "
+        "medical officer of Larkspur Clinic.",
+        {
+            "institutions": ["Daegu Cheonma Hospital", "Larkspur Clinic"],
+            "quotes": [("Helen Brody", "chief medical officer", "Larkspur Clinic")],
+            "parties": ["Daegu Cheonma Hospital", "Larkspur Clinic"],
+            "date": "on Thursday",
+            "sig": [],
+        },
+    ),
+    (
+        "A Korean home-care startup and a logistics firm will deliver dialysis supplies "
+        "to rural patients together.\n\n"
+        "The two companies signed a business agreement on Monday, according to the "
+        "startup.\n\n"
+        "Under the agreement, Ontree Medical will train the drivers, and Bluepine "
+        "Logistics will run a fleet of 30 refrigerated vans.",
+        {
+            "institutions": ["Ontree Medical", "Bluepine Logistics"],
+            "parties": ["Ontree Medical", "Bluepine Logistics"],
+            "date": "on Monday",
+            "sig": [],
+        },
+    ),
+    (
+        "“Night shifts used to mean one nurse for forty patients. Last month it was one "
+        "for twelve.”\n\n"
+        "Those were the words of Kim Hye-jin, a nurse at Seonam University Hospital, "
+        "describing the hospital's new staffing rules.",
+        {
+            "institutions": ["Seonam University Hospital"],
+            "quotes": [("Kim Hye-jin", "nurse", "Seonam University Hospital")],
+        },
+    ),
+    (
+        "Tembusu Polytechnic and Raffles Bay Health signed a Memorandum of Understanding "
+        "on 2 May 2025.\n\n"
+        "The MOU was signed by Mr Goh Kian Seng, Principal, Tembusu Polytechnic, and "
+        "Dr Farah Ismail, Chief Executive Officer, Raffles Bay Health, and witnessed by "
+        "Dr Chan Wai Yee, Senior Minister of State for Health.",
+        {
+            "institutions": ["Tembusu Polytechnic", "Raffles Bay Health"],
+            "parties": ["Tembusu Polytechnic", "Raffles Bay Health"],
+            "date": "on 2 May 2025",
+            "sig": ["Goh Kian Seng", "Farah Ismail"],
+        },
+    ),
+    (
+        "“We started with one ambulance and two paramedics,” said Rosa Delgado, director "
+        "of the Coastal Bend Trauma Network. “Today we cover nine counties.\n\n"
+        "“The hardest part was never the money. It was persuading hospitals to share "
+        "their data.”",
+        {
+            "institutions": ["Coastal Bend Trauma Network"],
+            "quotes": [
+                ("Rosa Delgado", "director", "Coastal Bend Trauma Network"),
+                ("Rosa Delgado", "director", "Coastal Bend Trauma Network"),
+            ],
+            "lines": [1, 2],
+        },
+    ),
+    (
+        "The Ministry of Health and Welfare and the Korea Disease Control and Prevention "
+        "Agency said Friday that flu cases had doubled in a week.\n\n"
+        "“Older people should get vaccinated now, not next month,” Health Minister Cho "
+        "Eun-hee said.",
+        {
+            "institutions": [
+                "Ministry of Health and Welfare",
+                "Korea Disease Control and Prevention Agency",
+            ],
+            "quotes": [("Cho Eun-hee", "Health Minister", "Ministry of Health and Welfare")],
+        },
+    ),
+    (
+        "Gwangmyeong Sungae Hospital signed an MOU with Hanbyul Logistics on the 14th to "
+        "provide checkups for delivery drivers.\n\n"
+        "(From left) Gwangmyeong Sungae Hospital Director Park Jun-ho and Hanbyul "
+        "Logistics CEO Lim Seo-yeon pose after signing the MOU. (Gwangmyeong Sungae "
+        "Hospital)",
+        {
+            "institutions": ["Gwangmyeong Sungae Hospital", "Hanbyul Logistics"],
+            "parties": ["Gwangmyeong Sungae Hospital", "Hanbyul Logistics"],
+            "date": "on the 14th",
+            "sig": ["Park Jun-ho", "Lim Seo-yeon"],
+        },
+    ),
+    (
+        "Researchers at Marren University found that a common blood pressure drug slowed "
+        "kidney damage in mice.\n\n"
+        "“The effect was larger than we expected,” said Dr. Ilse Kroon, the study's "
+        "senior author and a professor of nephrology at Marren University.\n\n"
+        "About Marren University\n\n"
+        "Marren University runs the Ostend Institute for Marine Medicine with the city "
+        "of Ostend.\n\n"
+        "Media contact: Joke Peeters, Halyard Communications Ltd., joke@example.org",
+        {
+            "institutions": ["Marren University", "Ostend Institute for Marine Medicine"],
+            # "senior author" is a role in the study, not a title (the corpus notes).
+            "quotes": [("Ilse Kroon", "professor of nephrology", "Marren University")],
+        },
+    ),
+    (
+        "Dr. Maria Oyelowo has been named president and CEO of Fenwick Clinic, the "
+        "nonprofit health system said Tuesday. She succeeds Dr. Paul Haines, who retires "
+        "in June.\n\n"
+        "“Fenwick Clinic has cared for this region for a century,” Oyelowo said. “My job "
+        "is to make sure it can for another.”",
+        {
+            "institutions": ["Fenwick Clinic"],
+            "quotes": [
+                ("Maria Oyelowo", "president and CEO", "Fenwick Clinic"),
+                ("Maria Oyelowo", "president and CEO", "Fenwick Clinic"),
+            ],
+        },
+    ),
+    (
+        "Professor Ana Lima of the Department of Chemistry at Riverton University has "
+        "received the 2025 Halden Medal from the Nordic Chemical Society.\n\n"
+        "‘I owe this to twenty years of very patient students,’ Professor Lima said.",
+        {
+            "institutions": ["Riverton University", "Nordic Chemical Society"],
+            "quotes": [("Ana Lima", None, "Riverton University")],
+        },
+    ),
+]
+
+
+def test_probe_paragraphs_after_the_fourth_round():
+    for text, want in FOURTH_ROUND_PROBES:
+        result = analyse(text, published="2025-06-13")
+        assert result.institutions == want["institutions"], text
+        if "quotes" in want:
+            got = [(q.speaker, q.title, q.institution) for q in result.quotes]
+            assert got == want["quotes"], text
+        if "lines" in want:
+            assert [q.text.count("\n") + 1 for q in result.quotes] == want["lines"], text
+        if "parties" in want:
+            agreement = result.agreement
+            assert agreement is not None, text
+            got = {
+                "parties": agreement.parties,
+                "date": agreement.date_phrase,
+                "sig": agreement.signatories,
+            }
+            assert got == {k: want[k] for k in ("parties", "date", "sig")}, text
+        else:
+            assert result.agreement is None, text
+
+
+# Rules added after the fourth round's probe paragraphs, each on further sentences.
+
+
+def test_the_sides_of_an_agreement_named_by_what_each_will_do():
+    text = (
+        "The two firms signed a supply deal on Friday.\n\n"
+        "Under the deal, Gaemi Textiles will weave the gowns, while Sora Hygiene will "
+        "sterilise them."
+    )
+    assert institutions_of(text) == ["Gaemi Textiles", "Sora Hygiene"]
+    assert agreement_of(text).parties == ["Gaemi Textiles", "Sora Hygiene"]
+
+
+def test_a_person_with_a_prefix_under_the_agreement_is_not_an_institution():
+    text = "Under the agreement, Dr. Elena Suarez will direct the joint laboratory."
+    assert institutions_of(text) == []
+
+
+def test_a_minister_of_state_is_a_title():
+    text = "The visit was hosted by Mr Lim Boon Keat, Minister of State for Education."
+    assert institutions_of(text) == []
+
+
+def test_an_agency_named_by_two_common_nouns_joined_with_and():
+    text = "Data came from the Korea Food Safety and Inspection Agency on Monday."
+    assert institutions_of(text) == ["Korea Food Safety and Inspection Agency"]
+
+
+def test_a_named_appointment_without_an_article_gives_the_title():
+    text = (
+        "Dr. Kofi Mensah has been named chief medical officer of Harlan Clinic, the "
+        'clinic said. "I am honoured," Mensah said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Kofi Mensah", "chief medical officer", "Harlan Clinic")
+    text = 'Dr. Kofi Mensah was named a finalist for the Baird Award. "I am honoured," Mensah said.'
+    assert quotes_of(text)[0][2] is None
+
+
+def test_a_role_in_the_study_is_not_the_title():
+    text = (
+        '"The signal was clear," said Dr. Yusuf Demir, the paper\'s first author and an '
+        "assistant professor of radiology at Bosphorus Medical University."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Yusuf Demir",
+        "assistant professor of radiology",
+        "Bosphorus Medical University",
+    )
+
+
+def test_a_side_named_by_its_leading_word_is_the_company_named_before():
+    text = (
+        "Harrow Imaging, a maker of MRI scanners, signed an MOU with Tamna University "
+        "Hospital on Monday.\n\n"
+        "Under the MOU, Harrow will lend two scanners and the hospital will run the trial."
+    )
+    assert institutions_of(text) == ["Harrow Imaging", "Tamna University Hospital"]
