@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -176,7 +176,9 @@ class ArticleAdmin(NewsroomVersionAdmin):
     list_select_related = ["section", "updated_by"]
     search_fields = ["headline", "standfirst", "body", "slug"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
+    # No prepopulated_fields for the slug: Django's browser slug maker drops
+    # Korean letters ("연세대 의대와 KAIST ..." gave "kaist"); slug.js shows the
+    # server's slug instead (slug_view).
     autocomplete_fields = ["section", "institutions", "people", "agreements"]
     readonly_fields = [
         "lead_image_preview",
@@ -194,6 +196,9 @@ class ArticleAdmin(NewsroomVersionAdmin):
         "tagged_items": _("tags"),
         "curated_links": _("curated related articles"),
     }
+
+    class Media:
+        js = ["admin/newsroom/slug.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "section", "standfirst", "body", "tags"]}),
@@ -275,12 +280,30 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_draft_compare",
             ),
             path(
+                "slug/",
+                self.admin_site.admin_view(self.slug_view),
+                name=f"{opts.app_label}_{opts.model_name}_slug",
+            ),
+            path(
                 "<path:object_id>/draft/preview/",
                 self.admin_site.admin_view(self.draft_preview_view),
                 name=f"{opts.app_label}_{opts.model_name}_draft_preview",
             ),
             *super().get_urls(),
         ]
+
+    def slug_view(self, request):
+        """The slug a headline (``?headline=``) gets, as saving would make it, as JSON."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        exclude = request.GET.get("exclude", "")
+        slug = Article.objects.free_slug(
+            request.GET.get("headline", "")[:1000],
+            exclude_pk=int(exclude) if exclude.isascii() and exclude.isdecimal() else None,
+        )
+        response = JsonResponse({"slug": slug})
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))

@@ -12,7 +12,6 @@ from articles.models import Article, ArticleStatus, PreviewLink
 from newsroom import revisions
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import OPENED_VERSION_FIELD, LockedModelForm
-from newsroom.text import slug_from
 from newsroom.validation import refuse_unless_confirmed
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -73,13 +72,22 @@ class ArticleAdminForm(LockedModelForm):
                 # The tag manager reads the stored tags, not the draft's.
                 self.initial["tags"] = [Tag(name=name) for name in content.get("tags", [])]
         if "slug" in self.fields:
-            # Left empty (the browser's slug maker writes nothing for Korean),
-            # it is made from the headline on the server.
+            # Made from the headline on the server when left empty, and
+            # shown as the headline is typed (static/admin/newsroom/slug.js):
+            # Django's browser slug maker drops Korean letters.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _(
                 "Part of the web address. Leave empty to make it from the headline "
                 "(Korean is romanised). Changing it later keeps old links working."
             )
+            if self.instance.pk is None:
+                # Filled as the headline is typed, until the officer types a slug.
+                self.fields["slug"].widget.attrs.update(
+                    {
+                        "data-slug-url": reverse("admin:articles_article_slug"),
+                        "data-slug-source": self.add_prefix("headline"),
+                    }
+                )
 
     def clean_slug(self):
         """A slug taken by another story is refused with a link to that story."""
@@ -100,17 +108,9 @@ class ArticleAdminForm(LockedModelForm):
         return slug
 
     def _slug_from_headline(self):
-        """A free slug from the headline: "-2", "-3"... when the plain one is taken."""
-        base = slug_from(self.data.get(self.add_prefix("headline"), ""), max_length=190)
-        taken = set(
-            Article.objects.filter(slug__startswith=base)
-            .exclude(pk=self.instance.pk)
-            .values_list("slug", flat=True)
+        return Article.objects.free_slug(
+            self.data.get(self.add_prefix("headline"), ""), exclude_pk=self.instance.pk
         )
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
 
     def clean_tags(self):
         """Tag names fit the tag table, and only editors coin new tags.

@@ -43,6 +43,7 @@ from newsroom.renditions import (
     renditions_current,
     renditions_delete,
 )
+from newsroom.text import slug_from
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def free_slug(self, headline, *, exclude_pk=None):
+        """A slug for ``headline`` no other story holds: "-2", "-3"... when the plain one is taken.
+
+        Hangul is romanised (``newsroom.text.slug_from``).
+        """
+        base = slug_from(headline or "", max_length=190)
+        taken = set(
+            self.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
 
     def for_cards(self):
         """What every card, list and feed item shows beside the story's own row.

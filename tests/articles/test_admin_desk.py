@@ -72,6 +72,31 @@ def test_a_korean_headline_with_no_slug_gets_a_usable_address(editor_client):
     assert Article.objects.order_by("pk").last().slug.endswith("-2")
 
 
+def test_the_slug_shown_while_typing_is_the_one_saving_makes(editor_client, writer_client, client):
+    url = reverse("admin:articles_article_slug")
+    headline = "연세대 의대와 KAIST 의과학대학원 업무협약"
+
+    first = editor_client.get(url, {"headline": headline}).json()["slug"]
+    make_article(slug=first)
+    second = writer_client.get(url, {"headline": headline}).json()["slug"]
+
+    assert first == "yeonsedae-uidaewa-kaist-uigwahakdaehakwon-eopmuhyeopyak"
+    assert second == f"{first}-2"
+    assert editor_client.get(url, {"headline": "", "exclude": "x"}).json() == {"slug": "story"}
+    assert client.get(url).status_code == 302  # signed out: the sign-in page
+
+
+def test_the_add_form_asks_for_the_slug_as_the_headline_is_typed(editor_client):
+    response = editor_client.get(reverse("admin:articles_article_add"))
+    html = response.content.decode()
+
+    assert 'data-slug-url="/admin/articles/article/slug/"' in html
+    assert 'data-slug-source="headline"' in html
+    assert "admin/newsroom/slug.js" in html
+    # Django's own slug maker would drop the Korean letters.
+    assert response.context["adminform"].prepopulated_fields == []
+
+
 def test_the_quote_database_filters_by_institution_family_and_searches_words(editor_client):
     university = make_institution(name="Yonsei University", short_name="Yonsei")
     college = make_institution(name="College of Medicine", short_name="YUCM", parent=university)

@@ -480,6 +480,7 @@ def test_restoring_an_old_revision_keeps_a_live_story_live(open_desk):
 
 def test_of_two_editors_saving_at_once_the_second_is_refused_and_keeps_the_input(open_desk):
     from articles.models import ArticleStatus
+    from newsroom import revisions
     from tests.support.factories import make_article, make_staff
 
     article = make_article(
@@ -488,6 +489,8 @@ def test_of_two_editors_saving_at_once_the_second_is_refused_and_keeps_the_input
         status=ArticleStatus.DRAFT,
         published_at=None,
     )
+    with revisions.recorded(user=None, comment="First version."):
+        article.save()  # the version both editors open, kept as a revision
     first, second = make_staff("Editor"), make_staff("Editor")
     change = f"/admin/articles/article/{article.pk}/change/"
     first_desk, second_desk = open_desk(first), open_desk(second)
@@ -514,15 +517,18 @@ def test_of_two_editors_saving_at_once_the_second_is_refused_and_keeps_the_input
     assert article.headline == "Researchers find a new role for the Huntington's protein"
     assert article.standfirst == "The protein also holds cells in shape."
 
-    # The second editor keeps their headline and the colleague's standfirst.
+    # Three-way: against the version both opened, each change is one side's
+    # alone, so the choices come made (mine for the headline, theirs for the
+    # standfirst) and saving again keeps both.
     conflict = page.locator("#edit-conflict")
+    assert "when you opened it" in conflict.inner_text().lower()
 
-    def keep(field, choice):
+    def choice(field, side):
         row = conflict.locator("tr", has=page.get_by_role("rowheader", name=field, exact=True))
-        second_desk.click(row.get_by_label(choice, exact=True))
+        return row.get_by_label(side, exact=True)
 
-    keep("Headline", "Mine")
-    keep("Standfirst", "Theirs")
+    assert choice("Headline", "Mine").is_checked()
+    assert choice("Standfirst", "Theirs").is_checked()
     second_desk.save()
     assert_saved(second_desk)
     article.refresh_from_db()
@@ -608,3 +614,25 @@ def test_the_lead_image_is_chosen_from_the_media_library(open_desk, settings):
     assert shown.get_attribute("alt") == picture.alt_text
     assert shown.evaluate("image => image.complete && image.naturalWidth > 0")
     assert "Photo: Kim Min-ji" in reader.page.locator(".article__figure").inner_text()
+
+
+# 9. A Korean headline's address -------------------------------------------------
+
+
+def test_a_korean_headline_gets_its_romanised_slug_as_it_is_typed(open_desk):
+    from tests.support.factories import make_section, make_staff
+
+    make_section(name="News", slug="news")
+    desk = open_desk(make_staff("Writer"))
+    desk.goto("/admin/articles/article/add/")
+    desk.fill(desk.labelled("Headline"), "연세대 의대와 KAIST 의과학대학원 업무협약")
+
+    slug = desk.labelled("Slug")
+    playwright_api.expect(slug).to_have_value(
+        "yeonsedae-uidaewa-kaist-uigwahakdaehakwon-eopmuhyeopyak"
+    )
+    # Typed by the officer, the slug is theirs: later headline edits leave it.
+    desk.fill(slug, "yonsei-kaist-mou")
+    desk.fill(desk.labelled("Headline"), "연세대 의대와 KAIST 업무협약 체결")
+    desk.page.wait_for_timeout(600)
+    assert slug.input_value() == "yonsei-kaist-mou"
