@@ -409,6 +409,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
             "live_draft_mode": True,
             "live_draft": draft,
             "live_draft_can_publish": workflow.user_can_publish(request.user),
+            "live_draft_read_only": not self.has_change_permission(request, obj),
             "live_draft_compare_url": None,
             "live_draft_differs": [],
         }

@@ -225,6 +225,15 @@ def _form_saved(request, response):
     return any(str(name).endswith("popup_response.html") for name in names)
 
 
+def _form_stamp(context, original):
+    """The version the form opens with now: the record's, or its draft's (a live story)."""
+    form = getattr(context.get("adminform"), "form", None)
+    field = form.fields.get(locking.OPENED_VERSION_FIELD) if form is not None else None
+    if field is not None and field.initial:
+        return str(field.initial)
+    return locking.record_stamp(original)
+
+
 def _form_context(request, model_admin, context):
     """The autosave and presence settings the change form template renders."""
     opts = model_admin.model._meta
@@ -251,7 +260,7 @@ def _form_context(request, model_admin, context):
             record_changed = (
                 not adding
                 and bool(draft.opened_version)
-                and draft.opened_version != locking.record_stamp(original)
+                and draft.opened_version != _form_stamp(context, original)
             )
             setting["draft"] = {
                 "fields": draft.fields,

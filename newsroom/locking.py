@@ -851,7 +851,13 @@ class LockedModelForm(forms.ModelForm):
             return (
                 message + " " + _("Choose theirs or mine for every difference below before saving.")
             )
-        names = [item.label for item in conflict.items if item.kind == "field"]
+        # Fields by their label, inline rows by what they are ("Quote"), once each.
+        names = list(
+            dict.fromkeys(
+                item.label if item.kind == "field" else item.label.split(":")[0]
+                for item in conflict.items
+            )
+        )
         if names:
             message += " " + _("The saved version now differs from your form in: %s.") % ", ".join(
                 names

@@ -162,3 +162,6 @@ urlpatterns += [
         ),
     )
 ]
+
+# Refusals explain the role (templates/403.html) inside the admin's frame.
+handler403 = "newsroom.views.permission_denied"

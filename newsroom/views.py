@@ -14,3 +14,13 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     context = {**admin.site.each_context(request), "minutes": minutes}
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+def permission_denied(request, exception=None):
+    """A refusal that says what the role may do (templates/403.html), in the admin's frame.
+
+    Django's own handler renders without the admin site's context, so the
+    page was headed "Django administration" and had no user links.
+    """
+    context = {**admin.site.each_context(request), "exception": str(exception or "")}
+    return render(request, "403.html", context, status=403)

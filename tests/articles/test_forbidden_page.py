@@ -15,3 +15,11 @@ def test_a_writer_adding_a_tag_is_told_what_writers_may_do(writer_client):
     assert "Your role does not allow this" in page
     assert "You are signed in as Writer." in page
     assert "ask an editor to add it" in page
+
+
+def test_the_refusal_sits_in_the_newsrooms_admin_frame(writer_client):
+    page = writer_client.get(reverse("admin:taggit_tag_add")).content.decode()
+
+    assert '<div id="site-name"><a href="/admin/">Newsroom</a></div>' in page
+    assert "Django administration" not in page
+    assert "Log out" in page or "Sign out" in page

@@ -247,6 +247,8 @@ def test_writer_cannot_publish_changes(writer_client, writers_live):
 def test_writer_cannot_draft_someone_elses_live_story(writer_client, editor_client, live):
     page = writer_client.get(change_url(live))
     assert 'name="_save_draft"' not in page.content.decode()  # a read-only view, at most
+    assert "your role may read it here but not change it" in page.content.decode()
+    assert "You are editing a draft" not in page.content.decode()
     data = admin_form_data(editor_client.get(change_url(live)), headline=DRAFT_WORDS)
     data["_save_draft"] = "1"
     assert writer_client.post(change_url(live), data).status_code == 403

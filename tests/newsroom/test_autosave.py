@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import ArticleStatus, Section
+from articles.models import Article, ArticleStatus, Section
 from newsroom.models import FormAutosave
 from tests.support.admin import admin_form_data, change_url, save_change
 from tests.support.factories import make_article, make_institution, make_person, make_staff
@@ -90,6 +90,20 @@ def test_the_offer_says_when_the_record_was_saved_since(editor_client):
     content = editor_client.get(change_url(article)).content.decode()
 
     assert "The record has been saved since" in content
+
+
+def test_typing_over_a_live_story_is_not_called_saved_since_when_nobody_saved(editor_client):
+    live = make_article(headline="The clinic opens")  # its form carries the draft's stamp
+    opened = editor_client.get(change_url(live)).context["adminform"].form["opened_version"]
+    store(editor_client, live, opened_version=opened.value())
+
+    untouched = editor_client.get(change_url(live))
+    Article.objects.get(pk=live.pk).save()  # now someone saves the story
+    saved_since = editor_client.get(change_url(live))
+
+    assert untouched.context["newsroom_autosave"]["draft"]["record_changed"] is False
+    assert "The record has been saved since" not in untouched.content.decode()
+    assert saved_since.context["newsroom_autosave"]["draft"]["record_changed"] is True
 
 
 def test_nobody_else_sees_an_editors_draft(editor_client):

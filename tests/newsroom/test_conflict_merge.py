@@ -196,6 +196,9 @@ def test_quote_changes_are_shown_row_by_row_and_theirs_keeps_the_colleagues_word
     assert "<ins>not </ins>" in content or "<ins>not</ins>" in content
     row_labels = [item.label for item in conflict_of(refused).items if item.kind == "row"]
     assert len(row_labels) == 1 and row_labels[0].startswith("Quote")
+    # The summary names the quote too, not only the fields.
+    summary = content[content.index("differs from your form in:") :][:200]
+    assert "Headline" in summary and "Quote" in summary
 
     data = admin_form_data(refused)
     # Their save also put the quoted speaker under People (Article.implied_links_add).
