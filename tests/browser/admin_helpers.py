@@ -21,6 +21,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots" / "admin"
 SCREENSHOTS = os.environ.get("NEWSROOM_SCREENSHOTS") == "1"
@@ -49,6 +51,17 @@ def chromium_path():
         if Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
+
+
+# Every Chromium test module's marks: skipped without Chromium; transactional,
+# because the live server reads what the test writes, with the serialised
+# rollback bringing back the role groups the migrations made.
+BROWSER_TEST_MARKS = [
+    pytest.mark.skipif(
+        chromium_path() is None, reason="Chromium not found (apt-get install -y chromium)"
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @dataclass

@@ -8,13 +8,11 @@ blur save), so the test does not wait out the five-second typing pause.
 
 import os
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
 
-from tests.browser.admin_helpers import CHROMIUM_FLAGS
+from tests.browser.admin_helpers import BROWSER_TEST_MARKS, CHROMIUM_FLAGS
 from tests.browser.test_press_release_browser import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
@@ -22,14 +20,7 @@ from tests.browser.test_press_release_browser import CHROMIUM
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = [
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() or shutil.which("chromium")),
-        reason=f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)",
-    ),
-    # The role groups come from a data migration; a flush would drop them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ import re
 import pytest
 
 from tests.browser.admin_helpers import (
+    BROWSER_TEST_MARKS,
     CHROMIUM_FLAGS,
     SCREENSHOT_DIR,
     SCREENSHOTS,
@@ -45,15 +46,7 @@ from tests.browser.admin_helpers import (
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = [
-    pytest.mark.skipif(
-        chromium_path() is None,
-        reason="Chromium not found (apt-get install -y chromium)",
-    ),
-    # Transactional, because the live server reads what the test writes; the
-    # serialised rollback brings back the role groups the migrations made.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 # The seed story's facts, in our own words.
 YONSEI = "Yonsei University"

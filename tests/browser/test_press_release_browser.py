@@ -9,12 +9,11 @@ seed story must become a correct draft in at most ten, with nothing retyped
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.browser.admin_helpers import CHROMIUM_FLAGS
+from tests.browser.admin_helpers import BROWSER_TEST_MARKS, CHROMIUM_FLAGS
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by the test and the live server's fixtures are still synchronous.
@@ -25,13 +24,7 @@ MAX_CLICKS = 10
 SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = [
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() or shutil.which("chromium")),
-        reason=f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 
 def seed_text():

@@ -16,6 +16,7 @@ import os
 import pytest
 
 from tests.browser.admin_helpers import (
+    BROWSER_TEST_MARKS,
     CHROMIUM_FLAGS,
     VIEWPORT,
     Desk,
@@ -29,14 +30,7 @@ from tests.browser.admin_helpers import (
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = [
-    pytest.mark.skipif(
-        chromium_path() is None,
-        reason="Chromium not found (apt-get install -y chromium)",
-    ),
-    # The role groups come from a data migration; a flush would drop them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 # Installed before any page script runs: every CSP violation the document
 # reports, every <style> element that enters it (from the HTML or a script),
