@@ -24,7 +24,11 @@ from . import lexicon
 from .text import SpanSet
 from .tokens import is_acronym, is_name_word, tokenize
 
-CONNECTORS = frozenset({"of", "for", "and", "the", "de", "&", "in", "on"})
+# "de", "di", "für" ...: the connectors of names in other languages ("Istituto
+# Clinico di Ricerca Pavese", "Institut für Molekulare Medizin").
+CONNECTORS = frozenset(
+    {"of", "for", "and", "the", "de", "&", "in", "on", "di", "del", "della", "des", "du", "für"}
+)
 _KEEP_POSSESSIVE = frozenset(
     {
         "children",
@@ -300,9 +304,18 @@ def _split_and(run):
             left.append(_AND)
             left.extend(part)
             continue
+        # "the College of Pharmacy and ILRB Director X": an acronym with a title
+        # after it is another organisation ("Ministry of Science and ICT" stays one).
+        titled_acronym = (
+            len(part) > 1
+            and is_acronym(part[0].text)
+            and part[1].lower in lexicon.TITLE_WORDS
+            and not _is_head(part[1])
+        )
         if (
             part
             and not starts_new
+            and not titled_acronym
             and not _ends_in_person(left)
             and (
                 (not right_has_head and left_has_domain)
@@ -497,6 +510,8 @@ def _classify(part):
             "on",
         ):
             return None  # "Asahara Prize for Materials Science", "Forum on ..."
+    if lows[0] in lexicon.LEADING_ORG_HEADS and len(words) >= 2 and words[1].is_cap:
+        return "head"
     if any(w in STRONG_HEADS for w in lows):
         # A strong head somewhere; what follows the last head must be a short
         # place or proper word ("Imperial College London") or a company suffix.
@@ -573,6 +588,22 @@ def _is_unit(part):
     return len(content) <= 1 and all(w in lexicon.GENERIC_WORDS for w in content)
 
 
+def _owned_by_named_parent(part, text, start):
+    """ "Hanul University's College of Pharmacy": a generic school or college
+    written with its named parent's possessive. It is listed only as a party
+    (the corpus lists an internal unit that signs), so the caller also asks
+    for a signing verb after it or a partner slot before it; "ZLU's School of
+    Medicine" elsewhere stays generic. Departments, offices and teams stay
+    internal whoever owns them."""
+    words = [t for t in part if t.text not in CONNECTORS]
+    if not words or words[0].lower not in ("school", "college", "faculty", "graduate"):
+        return False
+    owner = re.search(r"([A-Z][\w\-]*)[’']s\s+(?:the\s+)?$", text[max(0, start - 40) : start])
+    return bool(owner) and (
+        _head_form(owner.group(1).lower()) in lexicon.ORG_HEADS or is_acronym(owner.group(1))
+    )
+
+
 def _is_internal_center(part, text, start):
     """ "the International Medical Center": a centre named only with generic words."""
     words = [t for t in part if t.text not in CONNECTORS]
@@ -614,7 +645,19 @@ def _is_unit_at_parent(part, text, start, end):
     centre ("Research Center", "Institute") keeps its own listing."""
     words = [t for t in part if t.text not in CONNECTORS]
     lows = [t.lower for t in words]
-    if lows[-1] not in _UNIT_AT_PARENT_HEADS or {"research", "institute", "national"} & set(lows):
+    if {"research", "institute", "national"} & set(lows):
+        return False
+    if (
+        lows[-1] in _UNIT_AT_PARENT_HEADS
+        and not words[-1].is_possessive
+        and re.search(r"[’']s\s+$", text[max(0, start - 3) : start])
+        and not re.search(r"\b(?:[Ii]t|[Hh]e|[Ss]he)[’']s\s+$", text[max(0, start - 6) : start])
+    ):
+        # "the hospital's Rare Disease Center": a centre owned by the possessive
+        # before it is its unit (a research centre keeps its own listing).
+        return True
+    centre_of = lows[0] in _UNIT_AT_PARENT_HEADS and len(part) > 2 and part[1].text in ("for", "of")
+    if lows[-1] not in _UNIT_AT_PARENT_HEADS and not centre_of:
         return False
     if not text[max(0, start - 4) : start].lower().endswith("the "):
         return False
@@ -755,6 +798,8 @@ def _candidates_from_part(text, part, mentions, persons, units):
     kind = _classify(part)
     if _is_place(name):
         return
+    if _JOURNAL_BEFORE_RE.search(text, max(0, start - 50), start):
+        return  # "published in The Lancet Digital Health": a journal, not a body
     if kind is None and reason == "noun":
         return
     if kind and reason == "noun" and not any(_is_head(t, strong=True) for t in part):
@@ -765,7 +810,18 @@ def _candidates_from_part(text, part, mentions, persons, units):
         if _free_standing_clinic(part, text, start, end):
             mentions.append(OrgMention(name, start, end, "head", defines=defines))
             return
-        if _is_unit(part) and not defines and not national:
+        if (
+            _is_unit(part)
+            and not defines
+            and not national
+            and not (
+                _owned_by_named_parent(part, text, start)
+                and (
+                    _PARTY_SIGN_AFTER_RE.match(text[end : end + 60])
+                    or _PARTY_BEFORE_RE.search(text, max(0, start - 80), start)
+                )
+            )
+        ):
             return  # but "U.S. Department of Energy" is a government body
         if (
             _is_internal_center(part, text, start) or _is_unit_at_parent(part, text, start, end)
@@ -863,6 +919,12 @@ def _candidates_from_part(text, part, mentions, persons, units):
             or (_PARTY_SIGN_AFTER_RE.match(after) and _sentence_start(text, start))
         ):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
+
+
+_JOURNAL_BEFORE_RE = re.compile(
+    r"\b(?:published|appear(?:s|ed)|reported)\s+(?:online\s+)?(?:today\s+)?in\s+"
+    r"(?:the\s+journal\s+|the\s+|The\s+)?$"
+)
 
 
 _UNDER_AGREEMENT_RE = re.compile(
@@ -1011,6 +1073,8 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
             continue
         if t.start in covered or _inside(skip_spans, t.start):
             continue
+        if _spelled_out_in_lowercase(core, text):
+            continue  # "respiratory syncytial virus ... RSV": a term, not a body
         if re.match(r"\s*\(", text[t.end : t.end + 3]):
             continue  # "HBCU (Historically Black ...)": an expansion follows
         # A dateline ("HOUSTON -", "SEOUL, Korea --").
@@ -1033,6 +1097,16 @@ def _context_candidates(text, tokens, mentions, persons, skip_spans):
         mentions.append(
             OrgMention(core, t.start, t.start + len(core), "acronym", modifier=modifier)
         )
+
+
+def _spelled_out_in_lowercase(acronym, text):
+    """Whether the article spells the acronym out in lowercase words
+    ("respiratory syncytial virus" for RSV, "chronic kidney disease" for CKD):
+    organisations are spelled out in capitals, diseases and methods are not."""
+    if not (2 <= len(acronym) <= 6 and acronym.isalpha() and acronym.isupper()):
+        return False
+    words = r"[\s\-]+".join(rf"{letter}[a-z]*" for letter in acronym.lower())
+    return bool(re.search(rf"(?<![\w\-]){words}(?![\w\-])", text))
 
 
 # The rest of a dateline after the place: more place words, a date in either

@@ -603,6 +603,33 @@ ORG_HEADS = COMPANY_HEADS | frozenset(
     ]
 )
 
+# Organisation words that other languages put first ("Klinikum Oberrhein
+# Freiburg", "Institut Lumière de Recherche Biomédicale", "Universitätsklinikum
+# Mannheim"): the proper words after them, however many, are the name.
+LEADING_ORG_HEADS = frozenset(
+    {
+        "klinikum",
+        "universitätsklinikum",
+        "universitätsspital",
+        "universität",
+        "hochschule",
+        "institut",
+        "instituto",
+        "istituto",
+        "université",
+        "universidad",
+        "università",
+        "universidade",
+        "hôpital",
+        "hospices",
+        "fondation",
+        "fundación",
+        "fondazione",
+        "stiftung",
+        "ospedale",
+    }
+)
+
 # Heads that only make an organisation name at the very end of a longer name
 # ("Stanford Health", "Stanford Medicine"), never alone.
 WEAK_ORG_HEADS = frozenset(
@@ -867,6 +894,11 @@ GENERIC_WORDS = frozenset(
 # Acronyms that are not organisations.
 NON_ORG_ACRONYMS = frozenset(
     [
+        # Quality standards a plant or a trial is certified to.
+        "GMP",
+        "cGMP",
+        "GLP",
+        "GCP",
         # Hospital units and tests, not organisations.
         "ICU",
         "NICU",

@@ -506,6 +506,14 @@ def split_title(phrase, index=None, *, pos=None):
         referent = generic_org_reference(generic_at.group("n"), index, pos)
         if referent:
             return generic_at.group("t"), referent, None, None
+    # "director general of the ministry's Biopharmaceutical Bureau": a unit of
+    # the body named before; the unit stays in the title, the body is the
+    # institution.
+    owned_unit = re.match(r"^(?P<t>.+?)\s+(?:of|at)\s+the\s+(?P<n>[a-z]+)[’']s\s+[A-Z]", phrase)
+    if owned_unit and owned_unit.group("n") in lexicon.GENERIC_ORG_NOUNS:
+        referent = generic_org_reference(owned_unit.group("n"), index, pos)
+        if referent:
+            return phrase, referent, None, None
     # "NTU President": institution first.
     words = phrase.split()
     lead = []
@@ -543,7 +551,10 @@ def split_title(phrase, index=None, *, pos=None):
         title = phrase[: match.start()].strip()
         if not title:
             continue
-        if _is_generic_unit(org) and match.group().strip().lower().startswith("of"):
+        listed = index is not None and index.canonical(org)
+        if _is_generic_unit(org) and not listed and match.group().strip().lower().startswith("of"):
+            # A generic unit the article names in its own right ("Hanul
+            # University's College of Pharmacy") is an institution like any other.
             return phrase_until(phrase, match.end() + len(org)), pre_inst, org, title
         return title, pre_inst or org, None, None
     return phrase or None, pre_inst, None, None
@@ -677,6 +688,13 @@ def _org_prefix_by_shape(rest, index):
             and tokens[i + 1].is_cap
             and not _is_head_word(out[-1])
             and tokens[i + 1].lower not in lexicon.TITLE_WORDS
+            # "of the College of Pharmacy and ILRB Director X": an acronym with a
+            # title after it is the next person's organisation.
+            and not (
+                is_acronym(tokens[i + 1].text)
+                and i + 2 < len(tokens)
+                and tokens[i + 2].lower in lexicon.TITLE_WORDS
+            )
         ):
             out.append(t)
             continue
@@ -894,7 +912,13 @@ def _mention_cue(text, tokens, i, j):
         and (
             tokens[k - 1].lower in lexicon.TITLE_WORDS
             or tokens[k - 1].lower in lexicon.NAME_PREFIXES
-            or (tokens[k - 1].text in ("of", "for", "and") and k - 2 >= 0 and tokens[k - 2].is_cap)
+            or (
+                tokens[k - 1].text in ("of", "for", "and")
+                and k - 2 >= 0
+                and tokens[k - 2].is_cap
+                # "A and Professor B": a prefix after "and" starts another person.
+                and not (tokens[k - 1].text == "and" and tokens[k].lower in lexicon.NAME_PREFIXES)
+            )
             # "Deputy Minister of Health Akmal Yusupov": the domain of a title.
             or (
                 tokens[k - 1].is_cap

@@ -1317,3 +1317,99 @@ def test_a_side_named_by_its_leading_word_is_the_company_named_before():
         "Under the MOU, Harrow will lend two scanners and the hospital will run the trial."
     )
     assert institutions_of(text) == ["Harrow Imaging", "Tamna University Hospital"]
+
+
+# --- fifth round (own-59 to own-66) ------------------------------------------
+
+
+def test_an_organisation_word_that_another_language_puts_first():
+    text = (
+        "The trial ran at Universitätsspital Bernau and at Istituto Clinico di Ricerca "
+        "Pavese, with help from Hôpital Sainte-Anne."
+    )
+    assert institutions_of(text) == [
+        "Universitätsspital Bernau",
+        "Istituto Clinico di Ricerca Pavese",
+        "Hôpital Sainte-Anne",
+    ]
+
+
+def test_an_acronym_with_a_title_after_and_starts_another_organisation():
+    text = (
+        "Provost Mara Lind of Tolland University and BIRS Director Dr. Owen Pike signed the "
+        'accord. "This opens our labs to each other," said Lind.'
+    )
+    assert "Tolland University and BIRS" not in institutions_of(text)
+    [(_, speaker, _, inst)] = quotes_of(text)
+    assert (speaker, inst) == ("Mara Lind", "Tolland University")
+    # A ministry named with "and" and an acronym stays one name.
+    assert institutions_of("Officials of the Ministry of Science and ICT visited.") == [
+        "Ministry of Science and ICT"
+    ]
+
+
+def test_a_centre_owned_by_a_possessive_or_named_for_its_field_at_a_parent_is_a_unit():
+    text = (
+        "Patients were seen at Corran General Hospital. The hospital's Sleep Disorders "
+        "Center ran the tests, and Dr. Ada Nwosu, head of the Center for Liver Disease at "
+        "Corran General Hospital, reviewed them."
+    )
+    assert institutions_of(text) == ["Corran General Hospital"]
+    # A research centre keeps its listing.
+    text = "Work was done at Corran University's Photonics Research Center."
+    assert "Photonics Research Center" in institutions_of(text)
+
+
+def test_a_journal_the_work_is_published_in_is_not_an_institution():
+    text = (
+        "The results were published in Pediatric Critical Care Medicine by a team at "
+        "Dunmore Children's Hospital."
+    )
+    assert institutions_of(text) == ["Dunmore Children's Hospital"]
+
+
+def test_an_acronym_spelled_out_in_lowercase_words_is_a_term():
+    text = (
+        "Patients with chronic kidney disease were enrolled at Halvard University Hospital. "
+        "CKD affects one adult in ten, and the plant holds GMP certification."
+    )
+    assert institutions_of(text) == ["Halvard University Hospital"]
+
+
+def test_a_prefix_after_and_starts_the_next_signatory():
+    text = (
+        "The agreement was signed by Tolland University President Dr. Ruth Abara and "
+        "Professor Kenji Mori, director of Aomi University Hospital, on May 2.\n\n"
+        '"We begin in June," Mori said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Kenji Mori", "director", "Aomi University Hospital")
+
+
+def test_a_school_owned_by_its_named_parent_is_listed_when_it_signs():
+    text = (
+        "Tolland University’s College of Nursing has signed a memorandum of understanding "
+        "with Aomi University Hospital.\n\n"
+        '"Our students need the wards," said Ines Baro, dean of the College of Nursing.'
+    )
+    result = analyse(text)
+    assert result.agreement.parties == ["College of Nursing", "Aomi University Hospital"]
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Ines Baro", "dean", "College of Nursing")
+    # A school that does not sign stays a generic unit.
+    text = "The lab sits in Tolland University’s School of Medicine."
+    assert institutions_of(text) == ["Tolland University"]
+
+
+def test_a_unit_of_the_body_named_before_gives_that_body():
+    text = (
+        "The Ministry of Environment opened the survey on Monday. "
+        '"We need three years of data," said Noh Eun-ji, head of the ministry’s Water '
+        "Quality Bureau."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Noh Eun-ji",
+        "head of the ministry’s Water Quality Bureau",
+        "Ministry of Environment",
+    )
