@@ -480,12 +480,10 @@ TITLE_HEADS = _Occupations(
     ]
 )
 
-# Heads of company names ("Moderna Inc.", "Samsung Electronics", "Celltrion
-# Pharmaceuticals"): a name ends in one after another word; alone it names nothing.
-COMPANY_HEADS = frozenset(
+# Legal forms of companies ("Inc", "GmbH", "Oy"): heads of company names and,
+# after a name, a suffix that leaves the same company.
+COMPANY_FORMS = frozenset(
     {
-        "corporation",
-        "company",
         "inc",
         "ltd",
         "co",
@@ -504,6 +502,15 @@ COMPANY_HEADS = frozenset(
         "spa",
         "kk",
         "bhd",
+    }
+)
+
+# Heads of company names ("Moderna Inc.", "Samsung Electronics", "Celltrion
+# Pharmaceuticals"): a name ends in one after another word; alone it names nothing.
+COMPANY_HEADS = COMPANY_FORMS | frozenset(
+    {
+        "corporation",
+        "company",
         "holdings",
         "pharmaceuticals",
         "pharmaceutical",
@@ -651,32 +658,10 @@ WEAK_ORG_HEADS = frozenset(
 )
 
 # Company-form suffixes: "Moderna Inc." is the same company as "Moderna".
-COMPANY_SUFFIXES = frozenset(
-    {
-        "inc",
-        "inc.",
-        "ltd",
-        "ltd.",
-        "co",
-        "co.",
-        "corp",
-        "corp.",
-        "llc",
-        "plc",
-        "gmbh",
-        "ag",
-        "s.a.",
-        "n.v.",
-        "ab",
-        "oy",
-        "oyj",
-        "asa",
-        "bv",
-        "nv",
-        "spa",
-        "kk",
-        "bhd",
-    }
+COMPANY_SUFFIXES = (
+    COMPANY_FORMS
+    | frozenset(f"{form}." for form in ("inc", "ltd", "co", "corp"))
+    | frozenset({"s.a.", "n.v."})
 )
 
 # Internal units: never listed unless they are themselves a party.
