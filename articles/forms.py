@@ -9,9 +9,8 @@ from taggit.models import Tag
 
 from articles import live_drafts, previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink
-from newsroom import revisions
 from newsroom.display import newsroom_time_display, newsroom_zone_label
-from newsroom.locking import OPENED_VERSION_FIELD, LockedModelForm
+from newsroom.locking import LockedModelForm
 from newsroom.validation import refuse_unless_confirmed
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -63,10 +62,6 @@ class ArticleAdminForm(LockedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.draft_mode:
-            self.lock_disabled = True  # the draft's own check, in clean()
-            self.fields[OPENED_VERSION_FIELD].initial = live_drafts.draft_stamp(
-                self.instance, self.live_draft
-            )
             content = getattr(self.instance, "draft_content", None)
             if content is not None and "tags" in self.fields:
                 # The tag manager reads the stored tags, not the draft's.
@@ -88,6 +83,72 @@ class ArticleAdminForm(LockedModelForm):
                         "data-slug-source": self.add_prefix("headline"),
                     }
                 )
+
+    # The edit-conflict check and merge (newsroom.locking) against a live
+    # story's draft: "theirs" is the stored draft, or the live story without
+    # one, and the stamp changes with either. Drafts keep no revisions of
+    # their own, so the refusal is two-way.
+
+    @property
+    def conflict_three_way(self):
+        return not self.draft_mode
+
+    @property
+    def merge_reposts_added_rows(self):
+        # A draft holds only the rows its form sends (live_drafts.content_from_forms).
+        return self.draft_mode
+
+    def opened_stamp(self):
+        if self.draft_mode:
+            return live_drafts.draft_stamp(self.instance, self.live_draft)
+        return super().opened_stamp()
+
+    def stored_stamp(self):
+        if self.draft_mode:
+            return live_drafts.draft_stamp_stored(self.instance.pk)
+        return super().stored_stamp()
+
+    def stored_record(self):
+        if not self.draft_mode:
+            return super().stored_record()
+        return live_drafts.draft_stored(self.instance.pk)
+
+    def stored_change(self, saved):
+        draft = getattr(saved, "live_draft_row", None) if self.draft_mode else None
+        if draft is None or draft.updated_by is None:
+            return super().stored_change(saved)
+        return (
+            draft.updated_by.get_full_name() or draft.updated_by.get_username(),
+            draft.updated_at,
+        )
+
+    def stored_rows(self, formset, saved):
+        if not self.draft_mode:
+            return None
+        return live_drafts.draft_stored_rows(saved, formset.model)
+
+    def stored_field_text(self, name, field, saved):
+        content = getattr(saved, "draft_content", None) if self.draft_mode else None
+        if name == "tags" and content is not None:
+            # The tag manager reads the stored tags, not the draft's.
+            return ", ".join(sorted(content.get("tags", []))) or "—"
+        return super().stored_field_text(name, field, saved)
+
+    def stored_what(self, saved):
+        if not self.draft_mode:
+            return ""
+        if getattr(saved, "live_draft_row", None) is not None:
+            return str(_("the draft"))
+        return str(_("the live story"))
+
+    def conflict_headline(self, values):
+        if not self.draft_mode:
+            return super().conflict_headline(values)
+        if not values["when"]:
+            return str(_("%(who)s saved this story or its draft after you opened it.") % values)
+        return str(
+            _("%(who)s saved this story or its draft at %(when)s, after you opened it.") % values
+        )
 
     def clean_slug(self):
         """A slug taken by another story is refused with a link to that story."""
@@ -177,7 +238,11 @@ class ArticleAdminForm(LockedModelForm):
         return cleaned
 
     def _draft_clean(self):
-        """The rules of a live story's form: who may publish, and nobody saved in between."""
+        """The rules of a live story's form: who may publish, and what a draft may hold.
+
+        Whether someone saved in between is LockedModelForm.clean's check,
+        with the draft's stamp (``stored_stamp``).
+        """
         action = live_drafts.draft_action(self.data)
         if action == live_drafts.PUBLISH_CHANGES and not self.can_publish:
             raise forms.ValidationError(
@@ -202,32 +267,6 @@ class ArticleAdminForm(LockedModelForm):
                     % {"fields": ", ".join(moved)},
                     code="publication_in_draft",
                 )
-        opened_with = self.cleaned_data.get(OPENED_VERSION_FIELD)
-        if not opened_with:
-            raise forms.ValidationError(
-                _("This form arrived without its version number; reload the page and try again."),
-                code="missing_version",
-            )
-        current = live_drafts.draft_stamp_stored(self.instance.pk)
-        if current is not None and current != opened_with:
-            draft = live_drafts.draft_of(self.instance)
-            if draft is not None and draft.updated_by is not None:
-                who = draft.updated_by.get_full_name() or draft.updated_by.get_username()
-                when = draft.updated_at
-            else:
-                who, when = revisions.last_change(
-                    Article.objects.select_related("updated_by").get(pk=self.instance.pk)
-                )
-            raise forms.ValidationError(
-                _(
-                    "%(who)s saved this story or its draft at %(when)s, after you opened it. "
-                    "Nothing you typed has been saved; it is still in the form below. Open "
-                    "the story in a new tab to see their version, bring your changes into "
-                    "it there, and save that."
-                )
-                % {"who": who, "when": newsroom_time_display(when, missing=_("a moment ago"))},
-                code="draft_conflict",
-            )
 
 
 class QuoteFormSet(forms.BaseInlineFormSet):

@@ -122,6 +122,31 @@ def draft_stamp_stored(article_pk):
     return draft_stamp(Article(pk=article_pk, version=version), draft)
 
 
+def draft_stored(article_pk):
+    """A fresh copy of the live story showing its stored draft, or the live story without one.
+
+    What a live story's change form is compared with when someone saved in
+    between (newsroom.locking's "theirs"); ``live_draft_row`` is the draft.
+    """
+    article = Article.objects.select_related("updated_by").get(pk=article_pk)
+    draft = draft_of(article)
+    if draft is not None:
+        draft_article(article, draft.content)
+    article.live_draft_row = draft
+    return article
+
+
+def draft_stored_rows(article, model):
+    """The rows of ``model`` that ``article`` (from ``draft_stored``) shows; None for other models.
+
+    A draft's rows are in memory, so a row the draft adds has no key.
+    """
+    relation = next((name for name, inline in INLINES.items() if inline is model), None)
+    if relation is None:
+        return None
+    return list(getattr(article, relation).all())
+
+
 def _raw(instance, name):
     field = instance._meta.get_field(name)
     value = field.value_from_object(instance)

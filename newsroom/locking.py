@@ -147,6 +147,10 @@ class ConflictItem:
     pk: str = ""
     choice: str = ""
     origin: str = ""
+    # An "added" row a save would drop unless posted back (a live story's
+    # draft keeps only the rows its form sends): its place among the stored
+    # rows without a key, or None for a row with one.
+    index: int | None = None
 
     @property
     def needs_choice(self):
@@ -180,6 +184,8 @@ class Conflict:
     base: object = None
     # Everyone who saved since the base, for "Changed by ... only".
     changed_by: str = ""
+    # What "theirs" is when it is not simply the saved record ("the draft").
+    stored_what: str = ""
 
     @property
     def three_way(self):
@@ -229,6 +235,8 @@ class MergeRequest:
     damaged: bool = False
     # The version the editor first opened (the refusal's base), "" when none.
     base: str = ""
+    # Stored rows the form lacks that the merge posts back: (prefix, pk, index).
+    kept: list = dataclasses.field(default_factory=list)
 
     @property
     def keys(self):
@@ -264,6 +272,11 @@ def merge_token_make(instance, conflict):
                 [i.key, i.prefix, i.pk, i.kind] for i in conflict.items if i.kind in ("row", "gone")
             ],
             "defaults": {i.key: i.default for i in conflict.items if i.default},
+            "keep": [
+                [i.prefix, i.pk, "" if i.index is None else str(i.index)]
+                for i in conflict.items
+                if i.kind == "added" and i.prefix
+            ],
         },
         salt=_MERGE_SALT,
         compress=True,
@@ -290,6 +303,9 @@ def merge_request_read(data, instance, *, prefix=""):
         # Tokens signed before the refusal was three-way carry neither.
         base = str(token.get("base") or "")
         defaults = {str(key): str(choice) for key, choice in token.get("defaults", {}).items()}
+        kept = [tuple(str(part) for part in row) for row in token.get("keep", [])]
+        if any(len(row) != 3 for row in kept):
+            raise ValueError("a kept row names prefix, key and index")
     except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return MergeRequest(stamp="", fields=[], rows=[], choices={}, damaged=True)
     if not valid:
@@ -301,7 +317,9 @@ def merge_request_read(data, instance, *, prefix=""):
         # A preselected choice counts as made: the browser posts the ticked
         # radio anyway, and a client that posts none gets the same merge.
         choices[key] = posted if posted in (THEIRS, MINE) else defaults.get(key)
-    return MergeRequest(stamp=token["stamp"], fields=fields, rows=rows, choices=choices, base=base)
+    return MergeRequest(
+        stamp=token["stamp"], fields=fields, rows=rows, choices=choices, base=base, kept=kept
+    )
 
 
 def posted_values(bound_field):
@@ -371,6 +389,24 @@ def _formset_rows_to_new(data, prefix, indexes, pk_name):
         for suffix, values in row.items():
             data.setlist(f"{prefix}-{new_index}-{suffix}", values)
     data[f"{prefix}-INITIAL_FORMS"] = str(initial - len(indexes))
+
+
+def _formset_row_append(data, prefix, stored_form, pk_name):
+    """Post the stored row ``stored_form`` shows as one more new row of the formset.
+
+    Keeps a row someone else added when the save writes only the rows its
+    form posts (a live story's draft).
+    """
+    index = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    for name in stored_form.fields:
+        if (
+            name in (pk_name, DELETION_FIELD_NAME)
+            or _model_field(stored_form._meta.model, name) is None
+        ):
+            continue
+        _posted_replace(data, stored_form[name], html_name=f"{prefix}-{index}-{name}")
+    data[f"{prefix}-{index}-{pk_name}"] = ""
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
 
 
 def _related_text(field, values):
@@ -586,20 +622,48 @@ def _row_label(formset, obj):
     return f"{what[:1].upper()}{what[1:]}: {Truncator(str(obj)).chars(60)}"
 
 
-def inline_conflicts(formsets, *, who, base=None):
+def _row_changed_from(form, obj):
+    """The fields where the posted row ``form`` holds something other than the stored ``obj``.
+
+    For rows stored somewhere else than the form's instance (a draft's rows,
+    compared with a form built on the live ones), where ``changed_data``
+    would compare with the wrong thing.
+    """
+    names = [
+        name
+        for name, field in _row_fields(form)
+        if _form_differs(form, name, field, field.value_from_object(obj))
+    ]
+    if DELETION_FIELD_NAME in form.changed_data:
+        names.append(DELETION_FIELD_NAME)
+    return names
+
+
+def inline_conflicts(formsets, *, who, base=None, stored_rows=None, repost_added=False):
     """The inline rows where the bound ``formsets`` differ from the rows stored now.
 
     With ``base`` (a ConflictBase), each row that the base revision holds
     says who changed it since: a row is only theirs or only mine when every
     difference in it is.
+
+    ``stored_rows(formset)`` gives the stored rows to compare with when they
+    are not the formset's own (a live story's draft), None for those; such
+    rows may lack a key (a row the draft adds). ``repost_added``: a save
+    keeps only the rows its form posts, so each stored row the form lacks is
+    marked to be posted back by the merge.
     """
     items = []
     for formset in formsets:
         if not formset.is_bound:
             continue
         pk_name = formset.model._meta.pk.name
-        # A fresh query: the formset's own instances now hold the posted values.
-        stored = {str(obj.pk): obj for obj in formset.get_queryset().all()}
+        rows = stored_rows(formset) if stored_rows is not None else None
+        by_value = rows is not None
+        if rows is None:
+            # A fresh query: the formset's own instances now hold the posted values.
+            rows = list(formset.get_queryset().all())
+        stored = {str(obj.pk): obj for obj in rows if obj.pk is not None}
+        unkeyed = [obj for obj in rows if obj.pk is None]
         base_rows = _base_rows(formset, base)
         posted = set()
         for form in formset.initial_forms:
@@ -638,7 +702,8 @@ def inline_conflicts(formsets, *, who, base=None):
                 )
                 continue
             details, origins = [], []
-            for name in form.changed_data:
+            changed = _row_changed_from(form, obj) if by_value else form.changed_data
+            for name in changed:
                 if name == DELETION_FIELD_NAME:
                     kept = _("Kept")
                     if base_row is None:
@@ -695,22 +760,64 @@ def inline_conflicts(formsets, *, who, base=None):
                 }
             summary = _row_summary(unbound[pk], stored=obj) if pk in unbound else str(obj)
             items.append(
-                ConflictItem(
+                _added_item(
+                    formset,
+                    obj,
                     key=f"row-{formset.prefix}-{pk}",
-                    label=_row_label(formset, obj),
-                    kind="added",
-                    details=[
-                        _plain_detail(
-                            "",
-                            _("Added by %(who)s: %(row)s") % {"who": who, "row": summary},
-                            _("Not in your form: it is kept."),
-                            # Not there when the editor opened the record.
-                            base=None if base_rows is None else "—",
-                        )
-                    ],
+                    summary=summary,
+                    who=who,
+                    base_rows=base_rows,
+                    repost=repost_added,
+                    pk=pk,
                 )
             )
+        if unkeyed:
+            # Rows without a key are told apart by what they hold: one the
+            # form already has (opened after it was added) is no difference.
+            posted_new = [
+                _row_summary(form)
+                for form in formset.extra_forms
+                if form.has_changed() and DELETION_FIELD_NAME not in form.changed_data
+            ]
+            for index, obj in enumerate(unkeyed):
+                summary = _row_summary(formset.empty_form, stored=obj)
+                if summary in posted_new:
+                    posted_new.remove(summary)
+                    continue
+                items.append(
+                    _added_item(
+                        formset,
+                        obj,
+                        key=f"row-{formset.prefix}-new{index}",
+                        summary=summary,
+                        who=who,
+                        base_rows=base_rows,
+                        repost=repost_added,
+                        index=index,
+                    )
+                )
     return items
+
+
+def _added_item(formset, obj, *, key, summary, who, base_rows, repost, pk="", index=None):
+    """A stored row the form lacks; with ``repost``, marked for the merge to post it back."""
+    return ConflictItem(
+        key=key,
+        label=_row_label(formset, obj),
+        kind="added",
+        prefix=formset.prefix if repost else "",
+        pk=pk if repost else "",
+        index=index if repost else None,
+        details=[
+            _plain_detail(
+                "",
+                _("Added by %(who)s: %(row)s") % {"who": who, "row": summary},
+                _("Not in your form: it is kept."),
+                # Not there when the editor opened the record.
+                base=None if base_rows is None else "—",
+            )
+        ],
+    )
 
 
 class LockedModelForm(forms.ModelForm):
@@ -720,6 +827,11 @@ class LockedModelForm(forms.ModelForm):
     a deleted record inside its own transaction: nobody else can have it open.
     ``merge_in_form`` is off for the change list's rows, which have no room
     to show differences: a stale row is refused until the list is reloaded.
+
+    The ``stored_*`` and ``opened_stamp`` methods say what the form is
+    checked and merged against: the database row, by default. A form that
+    edits something else in the row's name (a live story's draft) overrides
+    them, and the same refusal and merge serve it.
     """
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
@@ -728,10 +840,53 @@ class LockedModelForm(forms.ModelForm):
     merge_in_form = True
     conflict = None
     merge = None
+    _conflict_saved = None
+
+    # Off where the stamps name no stored revision: the refusal is two-way.
+    conflict_three_way = True
+    # On where a save keeps only the inline rows its form posts: stored rows
+    # the form lacks are then posted back by the merge, not dropped.
+    merge_reposts_added_rows = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[OPENED_VERSION_FIELD].initial = record_stamp(self.instance)
+        self.fields[OPENED_VERSION_FIELD].initial = self.opened_stamp()
+
+    def opened_stamp(self):
+        """The stamp of what this form shows: the version it is opened at."""
+        return record_stamp(self.instance)
+
+    def stored_stamp(self):
+        """The stamp stored now, locked until the transaction ends; None when the record is gone."""
+        return stored_version(type(self.instance), self.instance.pk, lock=True)
+
+    def stored_record(self):
+        """A fresh copy of what the stamp stands for, to compare the form with ("theirs")."""
+        return type(self.instance)._default_manager.get(pk=self.instance.pk)
+
+    def stored_change(self, saved):
+        """(who, when) of the save that made ``saved``."""
+        return revisions.last_change(saved)
+
+    def stored_rows(self, formset, saved):
+        """The stored rows of ``formset`` when they are not its own queryset's, else None."""
+        return None
+
+    def stored_field_text(self, name, field, saved):
+        return stored_text(field, saved)
+
+    def stored_what(self, saved):
+        """A word on what "theirs" is, when it is not simply the saved record."""
+        return ""
+
+    def stored_base(self, saved, stamp):
+        return conflict_base(saved, stamp) if self.conflict_three_way else None
+
+    def conflict_headline(self, values):
+        """The refusal's first sentence: who saved, and when."""
+        if values["when"]:
+            return _("%(who)s saved this record at %(when)s, after you opened it.") % values
+        return _("%(who)s saved this record after you opened it.") % values
 
     def clean(self):
         cleaned = super().clean()
@@ -743,7 +898,7 @@ class LockedModelForm(forms.ModelForm):
                 _("This form arrived without its version number; reload the page and try again."),
                 code="missing_version",
             )
-        current = stored_version(type(self.instance), self.instance.pk, lock=True)
+        current = self.stored_stamp()
         if current is None:
             return cleaned
         merge = merge_request_read(self.data, self.instance, prefix=self.add_prefix(""))
@@ -766,11 +921,11 @@ class LockedModelForm(forms.ModelForm):
         ``base_stamp`` is the version the editor's form started from; its
         stored revision, if any, makes the refusal three-way.
         """
-        saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        saved = self.stored_record()
         base = None
         # A list row shows no differences, so it needs no base.
         if self.merge_in_form and base_stamp != str(current):
-            base = conflict_base(saved, base_stamp)
+            base = self.stored_base(saved, base_stamp)
         self.conflict = self.conflict_describe(current, saved, unresolved=unresolved, base=base)
         if self.merge_in_form:
             data = self.data.copy()
@@ -785,7 +940,8 @@ class LockedModelForm(forms.ModelForm):
 
     def conflict_describe(self, current, saved, *, unresolved=False, base=None):
         """The differences between ``saved`` and this form, each against ``base`` where known."""
-        who, when = revisions.last_change(saved)
+        self._conflict_saved = saved
+        who, when = self.stored_change(saved)
         items = []
         for name in self.changed_data:
             if name in (OPENED_VERSION_FIELD, MERGE_TOKEN_FIELD):
@@ -793,7 +949,8 @@ class LockedModelForm(forms.ModelForm):
             field = _model_field(saved, name)
             if field is None:
                 continue
-            theirs, mine = stored_text(field, saved), submitted_text(self, name, field)
+            theirs = self.stored_field_text(name, field, saved)
+            mine = submitted_text(self, name, field)
             origin, base_value = "", None
             if base is not None and name in base.values:
                 raw = base.values[name]
@@ -824,6 +981,7 @@ class LockedModelForm(forms.ModelForm):
             unresolved=unresolved,
             base=base,
             changed_by=changed_by,
+            stored_what=self.stored_what(saved),
         )
 
     def conflict_message(self):
@@ -837,13 +995,13 @@ class LockedModelForm(forms.ModelForm):
                 )
                 % values
             )
-        if conflict.when is None:
-            message = _("%(who)s saved this record after you opened it.") % values
-        else:
-            message = _("%(who)s saved this record at %(when)s, after you opened it.") % values
-        message += " " + _(
-            "Your changes have not been saved and are still in the form below; the saved "
-            "version is unchanged."
+        message = (
+            self.conflict_headline(values)
+            + " "
+            + _(
+                "Your changes have not been saved and are still in the form below; the saved "
+                "version is unchanged."
+            )
         )
         if not self.merge_in_form:
             return message + " " + _("Reload the list to see their change, then edit again.")
@@ -897,14 +1055,23 @@ class LockedModelForm(forms.ModelForm):
             if self.merge is None:
                 return
             # The merge was complete but another check refused the save.
-            saved = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            saved = self.stored_record()
             base = None
             if self.merge.base != self.merge.stamp:
-                base = conflict_base(saved, self.merge.base)
+                base = self.stored_base(saved, self.merge.base)
             self.conflict = self.conflict_describe(self.merge.stamp, saved, base=base)
             self.conflict.pending = True
         conflict = self.conflict
-        conflict.items.extend(inline_conflicts(formsets, who=conflict.who, base=conflict.base))
+        saved = self._conflict_saved
+        conflict.items.extend(
+            inline_conflicts(
+                formsets,
+                who=conflict.who,
+                base=conflict.base,
+                stored_rows=lambda formset: self.stored_rows(formset, saved),
+                repost_added=self.merge_reposts_added_rows,
+            )
+        )
         if self.merge is not None and self.merge.stamp == conflict.stamp:
             # Nobody has saved since the refusal: what differs beyond the
             # differences it listed is the editor's own typing, not a conflict.
@@ -1002,13 +1169,21 @@ class OptimisticLockAdminMixin:
         if obj is None or not self.has_change_permission(request, obj):
             return
         merge = merge_request_read(request.POST, obj)
-        if merge is None or merge.damaged or merge.missing or merge.stamp != record_stamp(obj):
+        if merge is None or merge.damaged or merge.missing:
+            return
+        # The form says what its stamp is (a live story's is its draft's).
+        stored_form = self.get_form(request, obj, change=True)(instance=obj)
+        stamp = (
+            stored_form.opened_stamp()
+            if isinstance(stored_form, LockedModelForm)
+            else record_stamp(obj)
+        )
+        if merge.stamp != stamp:
             return
         request._newsroom_merge = merge
         theirs = [name for key, name in merge.fields if merge.takes_theirs(key)]
         if not theirs:
             return
-        stored_form = self.get_form(request, obj, change=True)(instance=obj)
         data = request.POST.copy()
         for name in theirs:
             if name in stored_form.fields:
@@ -1019,13 +1194,15 @@ class OptimisticLockAdminMixin:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         merge = getattr(request, "_newsroom_merge", None)
         rows = [row for row in merge.rows if row[1] == prefix] if merge else []
-        if not rows or "data" not in kwargs:
+        kept = [row for row in merge.kept if row[0] == prefix] if merge else []
+        if not (rows or kept) or "data" not in kwargs:
             return kwargs
         data = kwargs["data"]
         formset_class = inline.get_formset(request, obj)
         pk_name = formset_class.model._meta.pk.name
         total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
         posted = {str(data.get(f"{prefix}-{i}-{pk_name}") or ""): i for i in range(total)}
+        stored_formset = None
         stored_forms = None
         recreate = set()
         for key, _prefix, pk, kind in rows:
@@ -1041,11 +1218,11 @@ class OptimisticLockAdminMixin:
             if not merge.takes_theirs(key):
                 continue
             if stored_forms is None:
+                stored_formset = formset_class(
+                    instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+                )
                 stored_forms = {
-                    str(form.instance.pk): form
-                    for form in formset_class(
-                        instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
-                    ).initial_forms
+                    str(form.instance.pk): form for form in stored_formset.initial_forms
                 }
             stored = stored_forms.get(pk)
             if stored is None:
@@ -1060,6 +1237,21 @@ class OptimisticLockAdminMixin:
                 _posted_replace(data, stored[name], html_name=f"{prefix}-{index}-{name}")
         if recreate:
             _formset_rows_to_new(data, prefix, recreate, pk_name)
+        if kept:
+            if stored_formset is None:
+                stored_formset = formset_class(
+                    instance=obj, prefix=prefix, queryset=inline.get_queryset(request)
+                )
+            by_pk = {str(form.instance.pk): form for form in stored_formset.initial_forms}
+            unkeyed = stored_formset.extra_forms
+            for _prefix, pk, index in kept:
+                if pk:
+                    stored = by_pk.get(pk)
+                else:
+                    position = int(index) if index.isdecimal() else -1
+                    stored = unkeyed[position] if 0 <= position < len(unkeyed) else None
+                if stored is not None:
+                    _formset_row_append(data, prefix, stored, pk_name)
         return kwargs
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
