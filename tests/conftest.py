@@ -98,6 +98,15 @@ def editor_client(db):
 
 
 @pytest.fixture
+def two_editors(db):
+    """Two signed-in editors on their own clients: Min-ji Kim, then second-editor."""
+    first, second = Client(), Client()
+    first.force_login(make_staff("Editor", first_name="Min-ji", last_name="Kim"))
+    second.force_login(make_staff("Editor", username="second-editor"))
+    return first, second
+
+
+@pytest.fixture
 def writer_client(db):
     """A signed-in member of the Writer group, with exactly that role's permissions."""
     return _signed_in(make_staff("Writer"))

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -21,18 +20,9 @@ from tests.support.factories import (
     make_position,
     make_quote,
     make_section,
-    make_staff,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two_editors():
-    first, second = Client(), Client()
-    first.force_login(make_staff("Editor", first_name="Min-ji", last_name="Kim"))
-    second.force_login(make_staff("Editor", username="second-editor"))
-    return first, second
 
 
 def conflict_of(response):

@@ -12,7 +12,6 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
@@ -33,15 +32,6 @@ from tests.support.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editors():
-    """Two signed-in editors: Min-ji Kim saves first, the second editor is refused."""
-    first, second = Client(), Client()
-    first.force_login(make_staff("Editor", first_name="Min-ji", last_name="Kim"))
-    second.force_login(make_staff("Editor", username="second-editor"))
-    return first, second
 
 
 def recorded(make, **fields):
@@ -69,9 +59,9 @@ def item(response, label):
     return found[0]
 
 
-def refused_edit(editors, obj, theirs, mine):
+def refused_edit(two_editors, obj, theirs, mine):
     """Both open ``obj``; the first saves ``theirs``, the second's save of ``mine`` is refused."""
-    first, second = editors
+    first, second = two_editors
     url = change_url(obj)
     their_data = admin_form_data(first.get(url), **theirs, **{WARNINGS_CONFIRMED: "on"})
     my_data = admin_form_data(second.get(url), **mine, **{WARNINGS_CONFIRMED: "on"})
@@ -112,12 +102,12 @@ def row_html(response, label):
 # Fields of a story ------------------------------------------------------------
 
 
-def test_what_only_one_side_changed_is_chosen_for_that_side_and_save_again_merges(editors):
-    _first, second = editors
+def test_what_only_one_side_changed_is_chosen_for_that_side_and_save_again_merges(two_editors):
+    _first, second = two_editors
     article = story(headline="Trial begins in Seoul", standfirst="Old standfirst")
 
     refused = refused_edit(
-        editors,
+        two_editors,
         article,
         {"standfirst": "A new standfirst"},
         {"headline": "Trial begins in Busan"},
@@ -139,10 +129,10 @@ def test_what_only_one_side_changed_is_chosen_for_that_side_and_save_again_merge
     assert (article.headline, article.standfirst) == ("Trial begins in Busan", "A new standfirst")
 
 
-def test_the_opened_version_is_a_column_with_each_side_s_words_marked_against_it(editors):
+def test_the_opened_version_is_a_column_with_each_side_s_words_marked_against_it(two_editors):
     article = story(headline="Trial begins in Seoul today")
     refused = refused_edit(
-        editors,
+        two_editors,
         article,
         {"headline": "Trial begins in Busan today"},
         {"headline": "Trial begins in Seoul tomorrow"},
@@ -159,11 +149,11 @@ def test_the_opened_version_is_a_column_with_each_side_s_words_marked_against_it
     assert "Trial begins in Seoul <ins>tomorrow</ins>" in mine_cell
 
 
-def test_what_both_changed_waits_for_a_choice_and_blocks_a_plain_save_again(editors):
-    _first, second = editors
+def test_what_both_changed_waits_for_a_choice_and_blocks_a_plain_save_again(two_editors):
+    _first, second = two_editors
     article = story(headline="Original", standfirst="Original standfirst")
     refused = refused_edit(
-        editors,
+        two_editors,
         article,
         {"headline": "Their headline", "standfirst": "Their standfirst"},
         {"headline": "My headline"},
@@ -188,11 +178,11 @@ def test_what_both_changed_waits_for_a_choice_and_blocks_a_plain_save_again(edit
     assert (article.headline, article.standfirst) == ("My headline", "Their standfirst")
 
 
-def test_a_preselected_choice_can_be_flipped(editors):
-    _first, second = editors
+def test_a_preselected_choice_can_be_flipped(two_editors):
+    _first, second = two_editors
     article = story(headline="Original", standfirst="Original standfirst")
     refused = refused_edit(
-        editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
+        two_editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
     )
     standfirst = item(refused, "Standfirst")
     assert standfirst.default == THEIRS
@@ -204,11 +194,11 @@ def test_a_preselected_choice_can_be_flipped(editors):
     assert (article.headline, article.standfirst) == ("Mine", "Original standfirst")
 
 
-def test_without_a_revision_of_the_opened_version_the_refusal_is_two_way(editors):
+def test_without_a_revision_of_the_opened_version_the_refusal_is_two_way(two_editors):
     """A story made outside a revision (an import, the shell): no base, no preselection."""
-    _first, second = editors
+    _first, second = two_editors
     article = make_article(headline="Original", standfirst="Old", status=ArticleStatus.DRAFT)
-    refused = refused_edit(editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
+    refused = refused_edit(two_editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
 
     conflict = conflict_of(refused)
     assert not conflict.three_way
@@ -219,7 +209,7 @@ def test_without_a_revision_of_the_opened_version_the_refusal_is_two_way(editors
     assert save_again(second, article, refused).status_code == 200  # no choice yet
 
 
-def test_a_revision_stored_before_it_held_the_version_number_means_two_way(editors):
+def test_a_revision_stored_before_it_held_the_version_number_means_two_way(two_editors):
     """Revisions from before the counter was recorded name no version: graceful, not guessed."""
     article = story(headline="Original", standfirst="Old")
     for version in Version.objects.get_for_object(article):
@@ -228,18 +218,18 @@ def test_a_revision_stored_before_it_held_the_version_number_means_two_way(edito
         version.serialized_data = json.dumps(data)
         version.save()
 
-    refused = refused_edit(editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
+    refused = refused_edit(two_editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
 
     assert not conflict_of(refused).three_way
     assert " checked" not in panel(refused)
 
 
-def test_a_third_save_meanwhile_still_compares_against_what_the_editor_first_opened(editors):
+def test_a_third_save_meanwhile_still_compares_against_what_the_editor_first_opened(two_editors):
     """Not against the version the form was refused at: their first change stays theirs."""
-    first, second = editors
+    first, second = two_editors
     article = story(headline="Original", standfirst="Original standfirst", body="<p>Old.</p>")
     refused = refused_edit(
-        editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
+        two_editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
     )
     # Meanwhile the first editor saves again.
     again_theirs = admin_form_data(first.get(change_url(article)), body="<p>Their body.</p>")
@@ -261,11 +251,11 @@ def test_a_third_save_meanwhile_still_compares_against_what_the_editor_first_ope
     )
 
 
-def test_a_damaged_token_is_refused_and_carries_no_choices(editors):
-    _first, second = editors
+def test_a_damaged_token_is_refused_and_carries_no_choices(two_editors):
+    _first, second = two_editors
     article = story(headline="Original", standfirst="Original standfirst")
     refused = refused_edit(
-        editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
+        two_editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
     )
     data = admin_form_data(refused)
     data[MERGE_TOKEN_FIELD] = data[MERGE_TOKEN_FIELD][:-4] + "abcd"
@@ -278,11 +268,11 @@ def test_a_damaged_token_is_refused_and_carries_no_choices(editors):
     assert (article.headline, article.standfirst) == ("Original", "Their standfirst")
 
 
-def test_the_choices_of_a_merge_another_check_refused_wait_for_the_next_save(editors):
-    _first, second = editors
+def test_the_choices_of_a_merge_another_check_refused_wait_for_the_next_save(two_editors):
+    _first, second = two_editors
     article = story(headline="Original", standfirst="Original standfirst")
     refused = refused_edit(
-        editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
+        two_editors, article, {"standfirst": "Their standfirst"}, {"headline": "Mine"}
     )
 
     response = save_again(second, article, refused, section="999999")
@@ -299,10 +289,10 @@ def test_the_choices_of_a_merge_another_check_refused_wait_for_the_next_save(edi
     assert (article.headline, article.standfirst) == ("Mine", "Their standfirst")
 
 
-def test_the_radios_keep_their_names_and_are_described_by_who_changed_it(editors):
+def test_the_radios_keep_their_names_and_are_described_by_who_changed_it(two_editors):
     """The row header and the labels stay "Headline", "Theirs", "Mine"; the origin describes."""
     article = story(headline="Original", standfirst="Original standfirst")
-    refused = refused_edit(editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
+    refused = refused_edit(two_editors, article, {"standfirst": "Theirs"}, {"headline": "Mine"})
 
     row = row_html(refused, "Headline")
     assert '<th scope="row">Headline</th>' in row
@@ -312,13 +302,13 @@ def test_the_radios_keep_their_names_and_are_described_by_who_changed_it(editors
     assert "style=" not in panel(refused) and "<script" not in panel(refused)
 
 
-def test_links_tags_and_times_are_compared_against_the_opened_version_too(editors):
+def test_links_tags_and_times_are_compared_against_the_opened_version_too(two_editors):
     """Select, autocomplete, tag and date-and-time widgets: what I left alone is not mine.
 
     The story was published with a time to the microsecond, as code stamps
     it; the form shows whole seconds, which must not count as my change.
     """
-    _first, second = editors
+    _first, second = two_editors
     article = story(
         headline="Original",
         tags=["vaccines"],
@@ -328,7 +318,7 @@ def test_links_tags_and_times_are_compared_against_the_opened_version_too(editor
     speaker = make_person(name="Choi Jae-young")
     when = timezone.localtime(article.published_at) - datetime.timedelta(days=3)
     refused = refused_edit(
-        editors,
+        two_editors,
         article,
         {
             "section": str(other_section.pk),
@@ -360,10 +350,10 @@ def test_links_tags_and_times_are_compared_against_the_opened_version_too(editor
     )
 
 
-def test_tags_added_to_a_story_that_had_none_are_theirs_alone(editors):
-    _first, second = editors
+def test_tags_added_to_a_story_that_had_none_are_theirs_alone(two_editors):
+    _first, second = two_editors
     article = story(headline="Original")
-    refused = refused_edit(editors, article, {"tags": "vaccines"}, {"headline": "Mine"})
+    refused = refused_edit(two_editors, article, {"tags": "vaccines"}, {"headline": "Mine"})
 
     assert item(refused, "Tags").origin == ONLY_THEIRS
     response = save_again(second, article, refused)
@@ -372,15 +362,17 @@ def test_tags_added_to_a_story_that_had_none_are_theirs_alone(editors):
     assert (article.headline, list(article.tags.names())) == ("Mine", ["vaccines"])
 
 
-def test_a_time_only_i_moved_is_mine_though_their_save_dropped_its_fraction_of_a_second(editors):
-    _first, second = editors
+def test_a_time_only_i_moved_is_mine_though_their_save_dropped_its_fraction_of_a_second(
+    two_editors,
+):
+    _first, second = two_editors
     article = story(
         headline="Original",
         published_at=timezone.now().replace(microsecond=654321) - datetime.timedelta(days=1),
     )
     when = timezone.localtime(article.published_at) + datetime.timedelta(hours=2)
     refused = refused_edit(
-        editors,
+        two_editors,
         article,
         {"headline": "Theirs"},
         {"published_at_0": when.date().isoformat(), "published_at_1": when.strftime("%H:%M:00")},
@@ -407,11 +399,11 @@ def quoted_story(*texts):
     return article, quotes
 
 
-def test_a_quote_only_they_changed_is_chosen_as_theirs(editors):
-    _first, second = editors
+def test_a_quote_only_they_changed_is_chosen_as_theirs(two_editors):
+    _first, second = two_editors
     article, [quote] = quoted_story("We are ready.")
     refused = refused_edit(
-        editors, article, {"quotes-0-text": "We are ready to begin."}, {"headline": "Mine"}
+        two_editors, article, {"quotes-0-text": "We are ready to begin."}, {"headline": "Mine"}
     )
 
     row = item(refused, "Quote")
@@ -427,11 +419,11 @@ def test_a_quote_only_they_changed_is_chosen_as_theirs(editors):
     assert (article.headline, quote.text) == ("Mine", "We are ready to begin.")
 
 
-def test_a_quote_only_i_changed_is_chosen_as_mine(editors):
-    _first, second = editors
+def test_a_quote_only_i_changed_is_chosen_as_mine(two_editors):
+    _first, second = two_editors
     article, [quote] = quoted_story("We are ready.")
     refused = refused_edit(
-        editors, article, {"headline": "Theirs"}, {"quotes-0-text": "We are not ready."}
+        two_editors, article, {"headline": "Theirs"}, {"quotes-0-text": "We are not ready."}
     )
 
     assert item(refused, "Quote").origin == ONLY_MINE
@@ -443,11 +435,11 @@ def test_a_quote_only_i_changed_is_chosen_as_mine(editors):
     assert (article.headline, quote.text) == ("Theirs", "We are not ready.")
 
 
-def test_a_quote_both_changed_waits_for_a_choice(editors):
-    _first, second = editors
+def test_a_quote_both_changed_waits_for_a_choice(two_editors):
+    _first, second = two_editors
     article, [quote] = quoted_story("We are ready.")
     refused = refused_edit(
-        editors, article, {"quotes-0-text": "Their words."}, {"quotes-0-text": "My words."}
+        two_editors, article, {"quotes-0-text": "Their words."}, {"quotes-0-text": "My words."}
     )
     row = item(refused, "Quote")
     assert (row.origin, row.default) == (BOTH, "")
@@ -460,10 +452,10 @@ def test_a_quote_both_changed_waits_for_a_choice(editors):
     assert quote.text == "My words."
 
 
-def test_a_quote_they_deleted_and_i_left_alone_stays_deleted(editors):
-    _first, second = editors
+def test_a_quote_they_deleted_and_i_left_alone_stays_deleted(two_editors):
+    _first, second = two_editors
     article, _quotes = quoted_story("Doomed quote.", "Kept quote.")
-    refused = refused_edit(editors, article, {"quotes-0-DELETE": "on"}, {"headline": "Mine"})
+    refused = refused_edit(two_editors, article, {"quotes-0-DELETE": "on"}, {"headline": "Mine"})
 
     [gone] = [i for i in conflict_of(refused).items if i.kind == "gone"]
     assert (gone.kind, gone.origin, gone.default) == ("gone", ONLY_THEIRS, THEIRS)
@@ -477,11 +469,11 @@ def test_a_quote_they_deleted_and_i_left_alone_stays_deleted(editors):
     ]
 
 
-def test_a_quote_they_deleted_that_i_edited_waits_for_a_choice(editors):
-    _first, second = editors
+def test_a_quote_they_deleted_that_i_edited_waits_for_a_choice(two_editors):
+    _first, second = two_editors
     article, [_doomed] = quoted_story("Doomed quote.")
     refused = refused_edit(
-        editors, article, {"quotes-0-DELETE": "on"}, {"quotes-0-text": "My rescued quote."}
+        two_editors, article, {"quotes-0-DELETE": "on"}, {"quotes-0-text": "My rescued quote."}
     )
     gone = [i for i in conflict_of(refused).items if i.kind == "gone"]
     assert len(gone) == 1 and gone[0].origin == BOTH
@@ -495,8 +487,8 @@ def test_a_quote_they_deleted_that_i_edited_waits_for_a_choice(editors):
     ]
 
 
-def test_a_quote_they_added_is_kept_and_shown_as_not_there_when_i_opened_it(editors):
-    first, second = editors
+def test_a_quote_they_added_is_kept_and_shown_as_not_there_when_i_opened_it(two_editors):
+    first, second = two_editors
     article, _quotes = quoted_story()
     speaker = make_person(name="Kang Min-su")
     make_position(person=speaker, title="Provost")
@@ -531,14 +523,14 @@ def test_a_quote_they_added_is_kept_and_shown_as_not_there_when_i_opened_it(edit
 # An institutions record: a person with positions ------------------------------
 
 
-def test_a_person_s_name_and_positions_merge_three_ways(editors):
-    _first, second = editors
+def test_a_person_s_name_and_positions_merge_three_ways(two_editors):
+    _first, second = two_editors
     with revisions.recorded(user=make_staff("Editor"), comment="Made."):
         person = make_person(name="Kang Min-su", bio="Dean of medicine.")
         position = make_position(person=person, title="Dean", institution=make_institution())
 
     refused = refused_edit(
-        editors,
+        two_editors,
         person,
         {"positions-0-title": "Vice Dean"},
         {"name": "Kang Min-soo"},
@@ -555,10 +547,10 @@ def test_a_person_s_name_and_positions_merge_three_ways(editors):
     assert (person.name, position.title) == ("Kang Min-soo", "Vice Dean")
 
 
-def test_a_person_s_name_both_changed_waits_for_a_choice(editors):
-    _first, second = editors
+def test_a_person_s_name_both_changed_waits_for_a_choice(two_editors):
+    _first, second = two_editors
     person = recorded(make_person, name="Kang Min-su")
-    refused = refused_edit(editors, person, {"name": "Kang Minsu"}, {"name": "Kang Min-soo"})
+    refused = refused_edit(two_editors, person, {"name": "Kang Minsu"}, {"name": "Kang Min-soo"})
     name = item(refused, "Name")
     assert name.origin == BOTH
     assert save_again(second, person, refused).status_code == 200
@@ -570,10 +562,10 @@ def test_a_person_s_name_both_changed_waits_for_a_choice(editors):
     assert person.name == "Kang Minsu"
 
 
-def test_a_position_stamped_by_digest_keeps_the_two_way_refusal(editors):
+def test_a_position_stamped_by_digest_keeps_the_two_way_refusal(two_editors):
     """Positions have no version counter, so no revision names the one opened."""
     position = make_position(title="Dean")
-    refused = refused_edit(editors, position, {"title": "Vice Dean"}, {"title": "Acting Dean"})
+    refused = refused_edit(two_editors, position, {"title": "Vice Dean"}, {"title": "Acting Dean"})
     assert not conflict_of(refused).three_way
     assert Position.objects.get(pk=position.pk).title == "Vice Dean"
 

@@ -11,18 +11,7 @@ from tests.support.factories import (
     make_article,
     make_institution,
     make_person,
-    make_staff,
 )
-
-
-@pytest.fixture
-def two_editors(client, django_user_model):
-    from django.test import Client
-
-    first, second = Client(), Client()
-    first.force_login(make_staff("Editor", first_name="Min-ji", last_name="Kim"))
-    second.force_login(make_staff("Editor", username="second-editor"))
-    return first, second
 
 
 def test_second_save_of_an_article_is_refused_and_both_edits_survive(two_editors):

@@ -26,14 +26,6 @@ START = datetime.datetime(2026, 12, 2, 1, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def two_editors():
-    first, second = Client(), Client()
-    first.force_login(make_staff("Editor", first_name="Min-ji", last_name="Kim"))
-    second.force_login(make_staff("Editor", username="second-editor"))
-    return first, second
-
-
-@pytest.fixture
 def article():
     return make_article(status=ArticleStatus.DRAFT)
 
