@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles import live_drafts, previews, workflow
-from articles.models import Article, ArticleStatus, PreviewLink
+from articles.models import Article, ArticleStatus, PreviewLink, links_implied
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import LockedModelForm
 from newsroom.validation import refuse_unless_confirmed
@@ -140,6 +140,35 @@ class ArticleAdminForm(LockedModelForm):
         if getattr(saved, "live_draft_row", None) is not None:
             return str(_("the draft"))
         return str(_("the live story"))
+
+    def conflict_describe(self, current, saved, **kwargs):
+        """The differences, less links that only their stored quotes and agreements imply.
+
+        A save links everyone a story quotes and every party of its
+        agreements (``Article.implied_links_add``), so a colleague's new quote
+        also shows up as a new person among the links; that is the quote row's
+        difference, which the editor chooses on its own, and the save implies
+        the link again from whichever rows are kept.
+        """
+        conflict = super().conflict_describe(current, saved, **kwargs)
+        content = getattr(saved, "draft_content", None) or live_drafts.content_of(saved)
+        implied = links_implied(
+            quoted=[row.get("person") for row in content["inlines"].get("quotes", [])],
+            agreements=content["m2m"].get("agreements", []),
+        )
+        conflict.items = [
+            item
+            for item in conflict.items
+            if not self._differs_only_by_implied_links(item, content, implied)
+        ]
+        return conflict
+
+    def _differs_only_by_implied_links(self, item, content, implied):
+        if item.kind != "field" or item.name not in implied or item.name not in self.cleaned_data:
+            return False
+        theirs = set(content["m2m"].get(item.name, []))
+        mine = {linked.pk for linked in self.cleaned_data[item.name]}
+        return bool(theirs ^ mine) and (theirs ^ mine) <= set(implied[item.name])
 
     def conflict_headline(self, values):
         if not self.draft_mode:

@@ -163,9 +163,10 @@ def test_choosing_theirs_keeps_the_other_draft_and_a_row_it_added(live):
     conflict = refused.context["adminform"].form.conflict
     added_items = [item for item in conflict.items if item.kind == "added"]
     assert len(added_items) == 1 and "We are ready" in added_items[0].label
-    # The draft links the person its new quote quotes; "mine" loses nothing,
-    # as a draft links everyone its quotes quote.
-    data = _choose(refused, headline=THEIRS, people=MINE)
+    # The draft links the person its new quote quotes; that is the new row's
+    # difference, not a second one under People, and the merge links him again.
+    assert "People" not in [item.label for item in conflict.items]
+    data = _choose(refused, headline=THEIRS)
     saved = second.post(change_url(live), {**data, "_save_draft": "1"})
     assert saved.status_code == 302, saved.context["adminform"].form.errors
     content = LiveDraft.objects.get(article=live).content

@@ -190,9 +190,11 @@ def test_quote_changes_are_shown_row_by_row_and_theirs_keeps_the_colleagues_word
     summary = content[content.index("differs from your form in:") :][:200]
     assert "Headline" in summary and "Quote" in summary
 
+    # Their save also put the quoted speaker under People (Article.implied_links_add),
+    # which the quote row's choice decides: no separate difference.
+    assert not any(item.label == "People" for item in conflict_of(refused).items)
     data = admin_form_data(refused)
-    # Their save also put the quoted speaker under People (Article.implied_links_add).
-    data.update(choices(refused, headline=MINE, quote=THEIRS, people=THEIRS))
+    data.update(choices(refused, headline=MINE, quote=THEIRS))
     response = second.post(change_url(article), data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -212,7 +214,7 @@ def test_mine_for_a_quote_row_keeps_my_words(two_editors):
         {"quotes-0-text": "My words."},
     )
     data = admin_form_data(refused)
-    data.update(choices(refused, quote=MINE, people=THEIRS))
+    data.update(choices(refused, quote=MINE))
     assert second.post(change_url(article), data).status_code == 302
     quote.refresh_from_db()
     assert quote.text == "My words."
@@ -244,9 +246,11 @@ def test_a_quote_the_colleague_added_is_shown_and_kept(two_editors):
     assert len(added) == 1 and not added[0].needs_choice
     assert "A quote they added." in refused.content.decode()
     data = admin_form_data(refused)
-    data.update(choices(refused, headline=MINE, people=THEIRS))
+    data.update(choices(refused, headline=MINE))
     assert second.post(url, data).status_code == 302
     assert list(article.quotes.values_list("text", flat=True)) == ["A quote they added."]
+    # The kept quote implies its speaker's link again.
+    assert list(article.people.all()) == [speaker]
 
 
 @pytest.mark.parametrize(("choice", "kept"), [(THEIRS, []), (MINE, ["My kept quote."])])
