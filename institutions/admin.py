@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Quote
 from institutions.expiry import AgreementExpiryFilter
 from institutions.forms import (
+    AgreementPartyForm,
     AgreementPartyFormSet,
     InstitutionAdminForm,
     PersonAdminForm,
@@ -513,6 +514,7 @@ class PositionAdmin(
 
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
+    form = AgreementPartyForm
     formset = AgreementPartyFormSet
     min_num = 1
     autocomplete_fields = ["institution", "signatory"]

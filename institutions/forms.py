@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from institutions.models import Person, Position
+from institutions.models import AgreementParty, Person, Position
 from newsroom.locking import LockedModelForm
 from newsroom.validation import refuse_unless_confirmed
 
@@ -94,8 +95,64 @@ class ProposalMergeForm(forms.Form):
         field.queryset = model.objects.confirmed().exclude(pk=proposal.pk)
 
 
+class AgreementPartyForm(forms.ModelForm):
+    """A party row: the institution may be left to the signatory's position.
+
+    Entering the seed story, the officer picked each dean's school and then the
+    dean, who already holds a position there: two autocomplete searches where
+    one says it all.
+    """
+
+    agreement = None
+
+    class Meta:
+        model = AgreementParty
+        fields = ["institution", "signatory", "title_override", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        field.required = False
+        field.help_text = gettext_lazy(
+            "Leave empty to take the signatory's institution on the signing date."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("institution") is not None or "institution" in self.errors:
+            return cleaned
+        signatory = cleaned.get("signatory")
+        if signatory is None:
+            self.add_error(
+                "institution", _("Choose the institution, or a signatory to take it from.")
+            )
+            return cleaned
+        # The agreement being edited, with the signing date typed on its form
+        # (set by AgreementPartyFormSet; the row's own link is empty on an add form).
+        signed_on = getattr(self.agreement, "signed_on", None)
+        on = signed_on or timezone.localdate()
+        position = signatory.position_on(on)
+        if position is None:
+            self.add_error(
+                "institution",
+                _(
+                    "%(person)s held no recorded position on %(date)s to take the institution "
+                    "from; choose it."
+                )
+                % {"person": signatory.name, "date": on.isoformat()},
+            )
+            return cleaned
+        cleaned["institution"] = position.institution
+        return cleaned
+
+
 class AgreementPartyFormSet(forms.BaseInlineFormSet):
     """An agreement's parties: at least two, each signatory working for their party."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.agreement = self.instance
+        return form
 
     def clean(self):
         super().clean()

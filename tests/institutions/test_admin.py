@@ -1,5 +1,7 @@
 """Institutions, people and agreements in the admin: roles, revisions, locking."""
 
+import datetime
+
 import pytest
 import reversion
 from django.urls import reverse
@@ -91,3 +93,60 @@ def test_person_restore_brings_back_positions(editor_client, db):
     person.refresh_from_db()
     assert person.name != "Renamed"
     assert list(person.positions.values_list("title", flat=True)) == ["Dean"]
+
+
+def _agreement_add(client, **changes):
+    url = reverse("admin:institutions_agreement_add")
+    data = admin_form_data(
+        client.get(url), title="Joint training MOU", slug="joint-training-mou", **changes
+    )
+    data["signed_on"] = "2026-03-10"
+    return client.post(url, data)
+
+
+def test_a_party_left_empty_takes_the_signatorys_institution_on_the_signing_date(editor_client):
+    old_school = make_institution(name="Hanbit Nursing School")
+    new_school = make_institution(name="Hanbit Medical School")
+    other = make_institution(name="Daeil Research Institute")
+    dean = make_person(name="Seo Ji-hoon")
+    # Moved school a month after the signing: the party is where he was that day.
+    make_position(
+        person=dean, institution=old_school, started_on=None, ended_on=datetime.date(2026, 4, 1)
+    )
+    make_position(person=dean, institution=new_school, started_on=datetime.date(2026, 4, 2))
+
+    response = _agreement_add(
+        editor_client,
+        **{"party_rows-0-signatory": str(dean.pk), "party_rows-1-institution": str(other.pk)},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agreement = Agreement.objects.get(title="Joint training MOU")
+    assert [(p.institution, p.signatory) for p in agreement.party_rows.all()] == [
+        (old_school, dean),
+        (other, None),
+    ]
+
+
+def test_a_party_with_neither_institution_nor_a_placed_signatory_is_a_field_error(editor_client):
+    other = make_institution(name="Daeil Research Institute")
+    unplaced = make_person(name="Ra Eun-bi")
+
+    response = _agreement_add(
+        editor_client,
+        **{"party_rows-0-signatory": str(unplaced.pk), "party_rows-1-institution": str(other.pk)},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ra Eun-bi held no recorded position on 2026-03-10" in page
+    assert 'value="Joint training MOU"' in page
+    assert not Agreement.objects.exists()
+
+    response = _agreement_add(
+        editor_client,
+        **{"party_rows-0-title_override": "Chair", "party_rows-1-institution": str(other.pk)},
+    )
+    assert response.status_code == 200
+    assert "Choose the institution, or a signatory to take it from." in response.content.decode()
+    assert not Agreement.objects.exists()
