@@ -12,7 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from . import dates
+from . import dates, lexicon
 from .names import generic_org_reference, parse_speaker, split_pieces, strip_positions
 from .text import SpanSet, sentence_bounds
 
@@ -117,7 +117,9 @@ _DEFINITE_KIND_RE = re.compile(
     rf"\b(?:the|this|their|its)\s+(?:new\s+)?(?P<kind>{_WEAK}|(?:[a-z\-]+\s+){{0,2}}agreement|MOU|deal|pact|contract)\b"
 )
 _COUNT_RE = re.compile(
-    r"\b(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|new\s+)?(?:memorand|MOU|MoU|agreement|contract|deal)",
+    r"\b(?:two|three|four|five|2|3|4|5)\s+(?:separate\s+|new\s+)?(?:memorand|MOU|MoU|agreement|contract|deal)"
+    # "signed MOUs with two Central Asian institutions, A and B"
+    r"|\b(?:memorand\w*|MOUs|MoUs|agreements|contracts|deals)\s+with\s+(?:two|three|four|five)\b",
     re.IGNORECASE,
 )
 
@@ -287,9 +289,26 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
     phrase = _date_phrase(text, sign_sentences, quote_spans)
     published_date = dates.parse_published(published)
     signatories = _signatories(text, sign_sentences, index=index, people=people)
+    # Several agreements with one sentence each naming only one of them: that
+    # sentence's date and signers are its agreement's.
+    own_signers, own_sentences = {}, {}
+    if len(agreements) > 1:
+        for a in agreements:
+            mine = [
+                x
+                for x in sign_sentences
+                if _distinct_party_in(text, x[0], x[1], a, agreements, index)
+                and (a.sentence is None or x[0] != a.sentence[0])
+            ]
+            own_sentences[id(a)] = mine
+            own_signers[id(a)] = [
+                n for n in _signatories(text, mine, index=index, people=people) if n in signatories
+            ]
     for i, a in enumerate(agreements):
         own = None
-        if a.sentence is not None:
+        if own_sentences.get(id(a)):
+            own = _date_phrase(text, own_sentences[id(a)], quote_spans)
+        if own is None and a.sentence is not None:
             own = _date_phrase(text, [(a.sentence[0], a.sentence[1], None)], quote_spans)
         a.date_phrase = own or (phrase if i == 0 else None)
         a.date = dates.resolve(a.date_phrase, published_date) if a.date_phrase else None
@@ -306,6 +325,12 @@ def find_agreements(text, paragraphs, *, index, people, quote_spans=(), publishe
         # first agreement the article describes (and one concluded with it).
         signed_with_first = any(a is b and f is agreements[0] for f, b in together)
         a.signatories = list(signatories) if i == 0 or signed_with_first else []
+        if own_signers:
+            elsewhere = {n for b in agreements if b is not a for n in own_signers[id(b)]}
+            if i == 0:
+                a.signatories = [n for n in a.signatories if n not in elsewhere]
+            elif own_signers[id(a)]:
+                a.signatories = list(own_signers[id(a)])
         a.signatory_details = [
             _signatory_details(name, a.parties, index=index, people=people)
             for name in a.signatories
@@ -567,7 +592,12 @@ def _parties_in(text, s, e, index):
     match = re.search(r"\b(?:with|between)\b", text[s:e])
     if match:
         with_pos = s + match.start()
+    # "A and B have signed an agreement that will make C a teaching site": what
+    # the agreement will do names others, not more parties.
+    clause = _WHAT_IT_WILL_DO_RE.search(text, s, e)
     for k, m in enumerate(mentions):
+        if clause and m.start > clause.start() and len(parties) >= 2:
+            break
         if (
             k > 0
             and mentions[k - 1].canonical == m.canonical
@@ -601,6 +631,11 @@ def _parties_in(text, s, e, index):
     return parties, groups
 
 
+_WHAT_IT_WILL_DO_RE = re.compile(
+    r"\b(?:agreements?|MOUs?|MoUs?|memorand\w*|deals?|contracts?|partnerships?|pacts?)\s+"
+    r"(?:that|which)\s+(?:will|would|is\s+to|aims|makes|lets|allows|brings|gives)\b",
+    re.IGNORECASE,
+)
 _GENERIC_PARTY_RE = re.compile(
     r"\b(?:with|between|and)\s+the\s+(?P<noun>university|hospital|institute|foundation|college|"
     r"school|center|centre|agency|ministry|society|association|academy|council)\b(?![’']|\s+[A-Z])"
@@ -653,7 +688,9 @@ def _date_phrase(text, sign_sentences, quote_spans):
             sentence,
             re.I,
         )
-        usable = [d for d, ann in found if not ann]
+        # "during the visit from Sept. 8 to 12": a span of days dates a visit,
+        # not a signing.
+        usable = [d for d, ann in found if not ann and not _in_range(text, d)]
         if not usable:
             continue
         if sign:
@@ -664,6 +701,28 @@ def _date_phrase(text, sign_sentences, quote_spans):
             chosen = usable[0]
         return chosen.text
     return None
+
+
+def _in_range(text, d):
+    return bool(
+        re.search(r"\b(?:from|between)\s+$", text[max(0, d.start - 9) : d.start])
+        and re.match(r"\s*(?:to|through|until|and|-|–)\s*\d", text[d.end : d.end + 12])
+    )
+
+
+def _distinct_party_in(text, s, e, agreement, agreements, index):
+    """Whether a sentence names a party of this agreement that no other one has
+    ("The MOU with A, signed on Sept. 9", "signed the agreement with the oncology
+    centre"): what it says about dates and signers is that agreement's."""
+    others = {p for a in agreements if a is not agreement for p in a.parties}
+    own = [p for p in agreement.parties if p not in others]
+    if not own:
+        return False
+    named = {m.canonical for m in index.in_range(s, e) if m.canonical}
+    for match in re.finditer(r"\bthe\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b(?![’'])", text[s:e]):
+        if match.group("noun") in lexicon.GENERIC_ORG_NOUNS:
+            named.add(generic_org_reference(match.group("noun"), index, s + match.start()))
+    return bool(named & set(own))
 
 
 _DATELINE_BEFORE_RE = re.compile(r"(?:^|\n)[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][\w.'’\- ]*)*,\s*$")
@@ -683,12 +742,11 @@ def _signatories(text, sign_sentences, *, index, people):
         sentence = text[s:e]
         for match in _SIGNED_VERB_RE.finditer(sentence):
             subject = sentence[: match.start()]
-            # "..., who signed": not the clause's own subject.
-            subject = (
-                re.split(r"[;:]|\b(?:who|which|that|and then)\b", subject)[-1]
-                if re.search(r"\bwho\s*$", subject)
-                else subject
-            )
+            # "Dean X of Y, who signed the deal with ...": the person the relative
+            # clause describes signed (what came before it is another clause).
+            if re.search(r"\bwho\s*$", subject):
+                clauses = re.split(r"[;:]|\b(?:who|which|that|and then)\b", subject)
+                subject = clauses[-2].strip(" ,") if len(clauses) >= 2 else ""
             subject = re.sub(
                 r"\s+(?:has|have|had|will|would|also|officially|formally|jointly|recently|then)\s*$",
                 "",
@@ -780,7 +838,7 @@ _SIGNED_WITH_PERSON_RE = re.compile(
     r"\b(?:signed|inked)\s+(?:the|this|their|both)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:MOU|MoU|[Mm]emorand\w*|agreements?|contracts?|deals?|accords?|pacts?|letters?(?:\s+of\s+intent)?)"
     r"\s+with\s+(?P<who>[^,;]+?)(?=\s+(?:during|at|in|on|for|to|after|before|under|while|as|marking)\b|[,;]|"
-    r"(?<!\bDr)(?<!\bProf)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])\.|$)"
+    r"(?<!\bDr)(?<!\bProf)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\b[A-Z])\.|$)"
 )
 _SIGNING_FROM_RE = re.compile(
     r"(?<=[\w.,])\s*,?\s+signing\s+(?:(?:in|from|at|for)\s+(?=[A-Z])|on\s+behalf\s+of\b|"

@@ -17,6 +17,7 @@ its unit is not listed; generic unit references and internal units are left out.
 """
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -210,9 +211,23 @@ def _runs(tokens):
             prev = run[-1]
             if prev.is_possessive and not _possessive_continues(prev, tokens, j):
                 break
-            if tokens[j].start - prev.end > 1:
-                break  # more than one space, or a line break
             nxt = tokens[j]
+            if (
+                nxt.text in ("’", "'")
+                and nxt.start == prev.end
+                and prev.text.endswith("s")
+                and j + 1 < n
+                and tokens[j + 1].is_word
+                and tokens[j + 1].is_cap
+                and tokens[j + 1].start - nxt.end == 1
+            ):
+                # "Busan Seafarers’ Welfare Center", "Nurses' Association": a
+                # plural possessive inside a name.
+                run.append(tokens[j + 1])
+                j += 2
+                continue
+            if nxt.start - prev.end > 1:
+                break  # more than one space, or a line break
             if nxt.is_word and (nxt.is_cap or (nxt.text[:1].isdigit() and _ordinal(nxt))):
                 run.append(nxt)
                 j += 1
@@ -252,7 +267,7 @@ def _possessive_continues(prev, tokens, j):
     return prev.bare.lower() in _KEEP_POSSESSIVE
 
 
-def _split_and(run):
+def _split_and(run, text=""):
     """Split a run at "and" where a second organisation starts."""
     parts = [[]]
     for t in run:
@@ -295,10 +310,30 @@ def _split_and(run):
         right_complete = (
             right_has_head and _classify(part) and not _is_unit(part) and _has_proper_word(part)
         )
-        left_words = [t for t in left if t.is_word and t.lower not in lexicon.PLACES]
+        # "the Heart and Stroke Foundation of Canada", "the Lung and Sleep
+        # Foundation": after a leading "the", one word without a head is no name
+        # of its own.
+        left_words = [
+            t for t in left if t.is_word and t.lower not in lexicon.PLACES and t.lower != "the"
+        ]
         left_generic = bool(left_words) and all(
             t.lower in lexicon.GENERIC_WORDS and not _is_head(t) for t in left_words
         )
+        lone = left_words[-1] if len(left_words) == 1 else None
+        if (
+            lone is not None
+            and hasattr(lone, "start")
+            and (
+                (len(left) == 2 and left[0].text.lower() == "the")
+                or (
+                    len(left) == 1
+                    and re.search(r"\bthe\s+$", text[max(0, lone.start - 5) : lone.start])
+                )
+            )
+            and not _is_head(lone)
+            and not is_acronym(lone.text)
+        ):
+            left_generic = True
         if left_generic and right_has_head and not starts_new:
             # "U.S. Food and Drug Administration", "Science and Technology Policy Institute".
             left.append(_AND)
@@ -393,6 +428,10 @@ def _trim(part):
     reason = None
     while part and part[0].text.lower() == "the":
         part = part[1:]
+    # "US-based Corriden Therapeutics", "Boston-headquartered X": where it is based
+    # describes the company and is no part of its name.
+    while part and re.search(r"\w-(?:based|headquartered)$", part[0].lower):
+        part = part[1:]
     while part:
         # "Leadership of X", "Director of the X", "State of X": not part of the name.
         of_at = next((i for i, t in enumerate(part) if t.text == "of"), None)
@@ -465,6 +504,7 @@ def _cut_titles(part):
                 "lead",
                 "financial",
                 "operating",
+                "managing",
                 "scientific",
             ) and not _title_follows(part, i):
                 continue
@@ -473,8 +513,15 @@ def _cut_titles(part):
 
 
 def _title_follows(part, i):
-    """Whether part[i:] starts a job title ("Chief Medical Officer Paul Burton")."""
-    return any(t.lower in lexicon.TITLE_HEADS for t in part[i : i + 4])
+    """Whether part[i:] starts a job title ("Chief Medical Officer Paul Burton");
+    an organisation head before the title word ends the name first ("Tolland
+    Medical Center President X")."""
+    for t in part[i : i + 4]:
+        if t.lower in lexicon.TITLE_HEADS:
+            return True
+        if _is_head(t):
+            return False
+    return False
 
 
 def _text_of(text, tokens):
@@ -534,6 +581,17 @@ def _classify(part):
             return None
         return "head"
     if last in lexicon.COMPANY_HEADS and len(words) >= 2:
+        return "head"
+    # "Hoshizora Diagnostics Singapore", "Corvant Pharma Korea": a company and
+    # the country or city of its branch.
+    company_at = max((i for i, w in enumerate(lows) if w in lexicon.COMPANY_HEADS), default=0)
+    if (
+        company_at >= 1
+        and 1 <= len(lows) - company_at - 1 <= 2
+        and all(w in lexicon.PLACES for w in lows[company_at + 1 :])
+        and words[0].is_cap
+        and lows[0] not in lexicon.PLACES
+    ):
         return "head"
     if last in lexicon.WEAK_ORG_HEADS and len(words) >= 2:
         first = lows[0]
@@ -719,7 +777,7 @@ def find_institutions(text, *, person_names=(), skip_spans=()):
     for run in _runs(tokens):
         if _inside(skip_spans, run[0].start):
             continue
-        for part in _split_and(run):
+        for part in _split_and(run, text):
             _candidates_from_part(text, part, mentions, persons, units)
     # "the Robotic Surgery Center at X" says the centre is X's unit; a caption's
     # "Robotic Surgery Center head Y" elsewhere names the same unit, not a body.
@@ -837,10 +895,15 @@ def _candidates_from_part(text, part, mentions, persons, units):
         return
     if all(is_acronym(t.text) for t in words):
         return  # acronyms are handled by _context_candidates
+    if single == 1 and _surname_of_someone_named(name, text, start):
+        return  # "Marquardt signed the agreement" after "Dr. Helen Marquardt, dean of X"
     if single <= 5 and (_APPOSITIVE_ORG_RE.match(text, end) or _FOUNDED_RE.match(text, end)):
         mentions.append(OrgMention(name, start, end, "context", defines=defines))
         return
     lows = [re.sub(r"[’']s?$", "", t.lower) for t in words]
+    if single <= 4 and _COMPANY_NOUN_BEFORE_RE.search(text, max(0, start - 40), start):
+        mentions.append(OrgMention(name, start, end, "context", defines=defines))
+        return
     if lows[-1] in lexicon.UNIT_HEADS or lows[-1] in lexicon.NON_ORG_TAILS:
         return
     if any(
@@ -921,6 +984,13 @@ def _candidates_from_part(text, part, mentions, persons, units):
             mentions.append(OrgMention(name, start, end, "context", defines=defines))
 
 
+# "Seoul-based startup Medivision Lab", "local AI firm Neurobyte", "Japanese
+# diagnostics maker X": a lowercase noun for a company right before a name says
+# the name is that company's, whatever its last word ("Lab").
+_COMPANY_NOUN_BEFORE_RE = re.compile(
+    r"(?<![’'])\b(?:firm|company|start-?up|\w*maker|developer|biotech|manufacturer|"
+    r"provider|insurer|operator|conglomerate|distributor|supplier|unicorn|spinoff|spin-off)\s+$"
+)
 _JOURNAL_BEFORE_RE = re.compile(
     r"\b(?:published|appear(?:s|ed)|reported)\s+(?:online\s+)?(?:today\s+)?in\s+"
     r"(?:the\s+journal\s+|the\s+|The\s+)?$"
@@ -993,6 +1063,23 @@ def _cut_in(name, part, text):
             start, end = _span(part)
             return text[start:end], part
     return name, part
+
+
+def _surname_of_someone_named(word, text, start):
+    """Whether a single word is the surname of a person named earlier with a
+    prefix or a title after the name ("Dr. Helen Marquardt", "Helen Marquardt,
+    dean of X"): news writing's second reference to that person."""
+    if not re.fullmatch(r"[A-Z][a-z][\w\-]+", word):
+        return False
+    prefix = r"\b(?:Dr|Prof|Professor|Mr|Ms|Mrs|Sir|Dame)\.?\s+(?:[A-Z][\w\-]+\s+){1,2}"
+    if re.search(prefix + re.escape(word) + r"\b", text[:start]):
+        return True
+    for match in re.finditer(
+        r"\b[A-Z][\w\-]+\s+" + re.escape(word) + r",\s+(?:the\s+|a\s+)?(\w+)", text[:start]
+    ):
+        if match.group(1).lower() in lexicon.TITLE_WORDS:
+            return True
+    return False
 
 
 def _looks_like_person(part):
@@ -1130,6 +1217,7 @@ def _merge(text, mentions, skip_spans=()):
         kept.append(m)
         last_end = m.end
     mentions = kept
+    _mark_possessive_parents(text, mentions)
     full = [m for m in mentions if m.evidence != "acronym"]
     acronym_of = {}
     for m in full:
@@ -1155,6 +1243,7 @@ def _merge(text, mentions, skip_spans=()):
             _short_form_of(name, names_in_order)
             or _expanded_form_of(name, names_in_order)
             or _mission_variant_of(name, names_in_order)
+            or _reordered_form_of(name, names_in_order)
         )
         if target is None and evidence.get(_key(name)) == "context":
             # "Riverbend President ..." after "Riverbend University"; "Under the
@@ -1174,7 +1263,7 @@ def _merge(text, mentions, skip_spans=()):
             continue
         target = canonical_of[_key(m.name)]
         m.canonical = target
-        if _key(target) not in listed_keys:
+        if _key(target) not in listed_keys and not m.modifier:
             listed_keys[_key(target)] = target
             listed.append(target)
         add_alias(m.name, target)
@@ -1191,6 +1280,10 @@ def _merge(text, mentions, skip_spans=()):
                 if upper in _initials(name):
                     target = canonical_of.get(_key(name), name)
                     break
+        if target is None:
+            # "UNP" beside "University of Northern Plains College of Medicine": the
+            # parent inside a unit's name, which is not listed on its own.
+            target = next((n for n in listed if upper in _parent_initials(n)), None)
         if target is not None:
             m.canonical = target
             add_alias(m.name, target)
@@ -1207,6 +1300,18 @@ def _merge(text, mentions, skip_spans=()):
     _add_repeats(text, index, skip_spans)
     _add_leading_short_forms(text, index, skip_spans)
     return index
+
+
+def _mark_possessive_parents(text, mentions):
+    """ "Hanbyeol University Health System's Seoyeon Hospital", "Cheonmyeong
+    University's Institute of Reproductive Medicine": a full name whose
+    possessive owns the next organisation named is a modifier of it, like
+    "KAIST's GSMSE"; it is listed only if the text also names it on its own."""
+    for m, nxt in itertools.pairwise(mentions):
+        if m.evidence == "acronym" or nxt.evidence == "acronym":
+            continue
+        if re.fullmatch(r"[’']s\s+(?:the\s+)?", text[m.end : nxt.start]):
+            m.modifier = True
 
 
 def _leading_short_forms(name):
@@ -1294,8 +1399,25 @@ def _mission_variant_of(name, names):
     return None
 
 
+def _reordered_form_of(name, names):
+    """ "Daegyeong University College of Medicine" after "College of Medicine of
+    Daegyeong University": a unit and its parent written the other way round."""
+    key = _key(name)
+    for other in names:
+        if other == name:
+            return None  # only an earlier form counts
+        unit, of, parent = _key(other).partition(" of ")
+        while of:
+            if key == f"{parent} {unit}":
+                return other
+            more, of, parent = parent.partition(" of ")
+            unit = f"{unit} of {more}"
+    return None
+
+
 def _expanded_form_of(name, names):
-    """ "SNU College of Medicine" -> "Seoul National University College of Medicine"."""
+    """ "SNU College of Medicine" -> "Seoul National University College of Medicine"
+    (also when the university itself is named only there)."""
     first, _, rest = name.partition(" ")
     if not rest or not is_acronym(first):
         return None
@@ -1306,7 +1428,37 @@ def _expanded_form_of(name, names):
         for candidate in names:
             if _key(candidate) == expanded:
                 return candidate
+    for candidate in names:
+        key = _key(candidate)
+        if candidate != name and key.endswith(" " + _key(rest)):
+            parent = candidate[: len(candidate) - len(rest)].strip()
+            if parent and first.upper() in _initials(parent) and _is_head_name(parent):
+                return candidate
     return None
+
+
+def _is_head_name(name):
+    words = name.split()
+    if not words:
+        return False
+    last = re.sub(r"[’']s?$", "", words[-1]).lower()
+    return last in lexicon.ORG_HEADS or any(w.lower() in STRONG_HEADS for w in words[:2])
+
+
+def _parent_initials(name):
+    """The initials of the parent at the start of a unit's name: "University of
+    Northern Plains" in "University of Northern Plains College of Medicine"."""
+    words = name.split()
+    found = set()
+    for k in range(2, len(words)):
+        unit = [re.sub(r"[’']s?$", "", w).lower() for w in words[k:]]
+        if unit[0] in ("college", "school", "faculty", "graduate", "institute", "hospital") and (
+            len(unit) == 1 or unit[1] in ("of", "for") or unit[-1] in lexicon.ORG_HEADS
+        ):
+            parent = " ".join(words[:k])
+            if _is_head_name(parent):
+                found |= _initials(parent)
+    return found
 
 
 def _short_form_of(name, names):

@@ -341,6 +341,7 @@ TITLE_WORDS = _Occupations(
         "distinguished",
         "group",
         "operating",
+        "managing",
         "financial",
         "scientific",
         "academic",
@@ -502,6 +503,11 @@ COMPANY_FORMS = frozenset(
         "spa",
         "kk",
         "bhd",
+        # Written with full stops ("Hoshizora Diagnostics K.K.", "Elstra B.V.").
+        "k.k",
+        "b.v",
+        "n.v",
+        "s.a",
     }
 )
 
@@ -545,6 +551,8 @@ COMPANY_HEADS = COMPANY_FORMS | frozenset(
         "ventures",
         "partners",
         "insurance",
+        # Stock exchanges are companies: "Korea Exchange", "Tokyo Stock Exchange".
+        "exchange",
     }
 )
 
@@ -1152,6 +1160,43 @@ STOP_CAPS = frozenset(
 # "Mongolia" an institution. Lowercase.
 PLACES = frozenset(
     [
+        # US states ("in central Oregon" is no short form of "Oregon Health
+        # Authority"); "Virginia" is left out, as it is also a given name.
+        "alabama",
+        "alaska",
+        "arizona",
+        "arkansas",
+        "colorado",
+        "connecticut",
+        "delaware",
+        "florida",
+        "hawaii",
+        "idaho",
+        "illinois",
+        "indiana",
+        "iowa",
+        "kansas",
+        "kentucky",
+        "louisiana",
+        "maine",
+        "maryland",
+        "massachusetts",
+        "michigan",
+        "minnesota",
+        "mississippi",
+        "missouri",
+        "montana",
+        "nevada",
+        "ohio",
+        "oklahoma",
+        "oregon",
+        "pennsylvania",
+        "tennessee",
+        "utah",
+        "vermont",
+        "wisconsin",
+        "wyoming",
+        "dakota",
         "afghanistan",
         "albania",
         "algeria",

@@ -514,6 +514,20 @@ def split_title(phrase, index=None, *, pos=None):
         referent = generic_org_reference(owned_unit.group("n"), index, pos)
         if referent:
             return phrase, referent, None, None
+    # "dean of BU's Office of International Affairs": an internal unit written
+    # with its organisation's possessive; the unit stays in the title.
+    named_unit = re.match(
+        r"^(?P<t>.+?)\s+(?:of|at)\s+(?:the\s+)?(?P<o>[A-Z][\w\-&.]*(?:\s+[A-Z][\w\-&.]*){0,6})"
+        r"[’']s\s+(?P<u>[A-Z].*)$",
+        phrase,
+    )
+    if (
+        named_unit
+        and index is not None
+        and index.canonical(named_unit.group("o"))
+        and _is_unit_phrase(named_unit.group("u"))
+    ):
+        return phrase, named_unit.group("o"), None, None
     # "NTU President": institution first.
     words = phrase.split()
     lead = []
@@ -797,6 +811,8 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                 org, used = _affiliation(text[chunk_end + of_match.end() : chunk_end + 300], index)
                 if org:
                     chunk_end = chunk_end + of_match.end() + used
+            if not of_match and chunk_end > name_end:
+                chunk_end = _institution_piece_end(text, chunk_end, index)
             shared = None
             if not of_match:
                 # "Professors Choi Ji-hye and Park Sang-woo of the Department of X
@@ -810,6 +826,16 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                 person.institution = ministry_of_title(person.title, index)
             if person is not None and shared and person.institution is None:
                 person.institution = shared
+            if person is not None and person.institution is None and person.title:
+                person.institution = _bracketed_head_of(text, chunk_start, index)
+            if (
+                person is not None
+                and person.kind == "surname"
+                and re.match(r",\s+(?:a|an)\s", text[name_tokens[-1].end :])
+            ):
+                # "Baek, a nuclear medicine specialist, said": a description on a
+                # second reference, not the position the first mention gave.
+                person.title = None
             if (
                 person is not None
                 and person.kind in ("name", "surname")
@@ -850,6 +876,32 @@ _SHARED_AFFILIATION_RE = re.compile(
     r"\s+and\s+(?:(?:Prof\.|Professor|Dr\.?)\s+)?(?:[A-Z][\w’'\-]*\s+){1,3}?(?:of|at)\s+"
     r"(?:the\s+)?(?=[A-Z])"
 )
+
+
+def _bracketed_head_of(text, pos, index):
+    """ "Gyeongdong Hospital (Director Yoon Sang-cheol) signed ...": Korean
+    releases put the head of an organisation in brackets after its name; the
+    person there is that organisation's."""
+    if index is None or not re.search(r"\(\s*$", text[max(0, pos - 3) : pos]):
+        return None
+    for m in reversed(index.in_range(max(0, pos - 160), pos)):
+        if m.canonical and re.fullmatch(r"\s*\(\s*", text[m.end : pos]):
+            return text[m.start : m.end]
+    return None
+
+
+def _institution_piece_end(text, pos, index):
+    """ "Mr Kenji Arakawa, Managing Director, Hoshizora Diagnostics Singapore, said
+    ...": in Singapore style the institution is the comma piece after the title;
+    the mention runs to its end when an organisation fills that whole piece."""
+    comma = re.match(r",\s+(?:the\s+)?", text[pos : pos + 8])
+    if comma is None or index is None:
+        return pos
+    begin = pos + comma.end()
+    for m in index.in_range(begin, begin + 120):
+        if m.start == begin and re.match(r"\s*,|\s+(?:said|says|added|noted)\b", text[m.end :]):
+            return m.end
+    return pos
 
 
 def _apply_appointment(text, person, start, end, index):
@@ -953,6 +1005,14 @@ def _mention_cue(text, tokens, i, j):
         if re.match(rf"\s+(?:also\s+|then\s+|later\s+)?(?:{_SAID})\b", after) and not re.match(
             r"[’']s\b", text[first.end - 2 : first.end]
         ):
+            return (first.start,)
+        # "Baek, a nuclear medicine specialist, said ...": a surname that speaks
+        # after a description set off by commas.
+        described = re.match(
+            r",\s+(?:a|an|the|who)\s[^,.;:“”\"]{2,100},\s+(?:also\s+)?(\w+)",
+            text[first.end : first.end + 140],
+        )
+        if described and described.group(1).lower() in lexicon.SPEECH_VERBS:
             return (first.start,)
         return None
     if re.match(

@@ -326,6 +326,13 @@ def _analyse_span(text, p, s, k, pspans, bounds, *, people, index, single_style=
         nxt_open = pspans[k + 1].open if k + 1 < len(pspans) else p.end
         sent_end = _sentence_end(bounds, s.close, p.end)
         suffix = text[after_start : min(nxt_open, sent_end, p.end)]
+        if s.close > p.end:
+            # A quotation over several paragraphs: its attribution follows the
+            # closing mark in the last one (`... offers," Jeon said.`).
+            line_end = text.find("\n", after_start)
+            line_end = len(text) if line_end < 0 else line_end
+            reopen = re.search(r"[“\"‘]", text[after_start:line_end])
+            suffix = text[after_start : after_start + reopen.start() if reopen else line_end]
     else:
         suffix = ""
     quote = Quote(content, s.start, s.end, _paragraph=s.paragraph)

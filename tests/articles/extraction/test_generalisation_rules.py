@@ -1413,3 +1413,188 @@ def test_a_unit_of_the_body_named_before_gives_that_body():
         "head of the ministry’s Water Quality Bureau",
         "Ministry of Environment",
     )
+
+
+# --- sixth round (own-67 to own-78) ------------------------------------------
+
+
+def test_a_parent_written_only_as_the_possessive_of_a_named_body_is_not_listed():
+    text = (
+        "Marlowe Health Network's Eastbrook Hospital opened a stroke ward, and researchers "
+        "at Tavish University's Institute of Sleep Science will study its patients."
+    )
+    assert institutions_of(text) == ["Eastbrook Hospital", "Institute of Sleep Science"]
+    # Named on its own as well, the parent is listed.
+    text = (
+        "Marlowe Health Network's Eastbrook Hospital opened a stroke ward. Marlowe Health "
+        "Network runs nine hospitals."
+    )
+    assert institutions_of(text) == ["Marlowe Health Network", "Eastbrook Hospital"]
+
+
+def test_and_after_a_leading_the_and_a_generic_word_does_not_split_a_name():
+    text = "Funding came from the Lung and Sleep Foundation of Ireland."
+    assert institutions_of(text) == ["Lung and Sleep Foundation of Ireland"]
+
+
+def test_where_a_company_is_based_is_no_part_of_its_name():
+    text = (
+        "Harrow Bio signed a licensing deal with Berlin-based Ostwind Therapeutics on Friday. "
+        "Ostwind, a company founded in 2019, will pay $20 million upfront."
+    )
+    assert institutions_of(text) == ["Harrow Bio", "Ostwind Therapeutics"]
+    assert agreement_of(text).parties == ["Harrow Bio", "Ostwind Therapeutics"]
+
+
+def test_a_company_form_with_full_stops_and_a_branch_named_by_its_country():
+    text = (
+        "The study uses kits from Tsubaki Diagnostics K.K. and is run by Vell Analytics "
+        "Singapore, a contract research company."
+    )
+    assert institutions_of(text) == ["Tsubaki Diagnostics K.K.", "Vell Analytics Singapore"]
+
+
+def test_singapore_style_managing_director_with_the_institution_as_its_own_piece():
+    text = (
+        "Ms Rachel Goh, Managing Director, Pelican Robotics Asia, said the robots would arrive "
+        'in May.\n\n"We built them for narrow wards," she said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Rachel Goh", "Managing Director", "Pelican Robotics Asia")
+
+
+def test_a_company_noun_before_a_name_makes_it_a_company():
+    text = "The sensors were built by Busan startup Nuri Lab and tested by chipmaker Tangent."
+    assert institutions_of(text) == ["Nuri Lab", "Tangent"]
+    # A lab without such a noun stays an internal unit.
+    assert institutions_of("Samples went to the Nuri Lab at Corran University.") == [
+        "Corran University"
+    ]
+
+
+def test_a_stock_exchange_is_an_institution():
+    assert institutions_of("The filing was made with the Tokyo Stock Exchange.") == [
+        "Tokyo Stock Exchange"
+    ]
+
+
+def test_a_plural_possessive_inside_a_name():
+    text = "The grant went to the Incheon Dockworkers’ Health Center last month."
+    assert institutions_of(text) == ["Incheon Dockworkers’ Health Center"]
+
+
+def test_the_head_in_brackets_after_an_organisation_is_its_head():
+    text = (
+        "Hwaseong Central Hospital (President Moon Gi-tae) opened a dialysis unit on the 3rd.\n\n"
+        'President Moon said, "Patients no longer travel to Suwon."'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Moon Gi-tae", "President", "Hwaseong Central Hospital")
+
+
+def test_a_surname_with_a_description_that_speaks_is_a_mention():
+    text = (
+        '"The data are clear," said Dr. Ines Varga, director of Kettle Lake Hospital.\n\n'
+        "Dr. Omar Reyes, chief of surgery at Kettle Lake Hospital, agreed.\n\n"
+        "Varga, a former army surgeon, said the ward would open in June.\n\n"
+        '"We will hire forty nurses," she said.'
+    )
+    quotes = quotes_of(text)
+    assert quotes[1][1:] == ("Ines Varga", "director", "Kettle Lake Hospital")
+
+
+def test_the_attribution_of_a_quotation_over_two_paragraphs_follows_its_close():
+    text = (
+        "Dean Aaron Pike of Holloway Medical School met Rector Ana Souza of Minho Institute.\n\n"
+        '"The first year was hard. We had no shared records.\n\n'
+        '"Now every file moves in a day," Pike said.'
+    )
+    [(_, speaker, _title, _inst)] = quotes_of(text)
+    assert speaker == "Aaron Pike"
+
+
+def test_a_unit_and_its_parent_written_the_other_way_round_are_one_institution():
+    text = (
+        "The School of Nursing of Carrow University opened a lab. Students of the Carrow "
+        "University School of Nursing will train there."
+    )
+    assert institutions_of(text) == ["School of Nursing of Carrow University"]
+
+
+def test_the_person_a_who_clause_describes_signed():
+    text = (
+        "Carrow Clinic has signed an agreement with Minho Hospital. Chief Executive Dr. Lena "
+        "Vos of Carrow Clinic, who signed the agreement with Minho Director Rui Costa, said "
+        "the first nurses arrive in March."
+    )
+    assert agreement_of(text).signatories == ["Lena Vos", "Rui Costa"]
+
+
+def test_a_parents_acronym_inside_a_units_name_is_not_listed_again():
+    text = (
+        "The Eastern Lakes University College of Nursing and Birchwood Health signed an "
+        "affiliation agreement on Monday. ELU students will train at Birchwood Health, said "
+        "Dean Kim Osei of the ELU College of Nursing."
+    )
+    assert institutions_of(text) == [
+        "Eastern Lakes University College of Nursing",
+        "Birchwood Health",
+    ]
+
+
+def test_the_surname_of_a_person_named_before_signs_as_a_person():
+    text = (
+        '"This gives us a partner," said Dr. Ruth Calloway, president of Dunmore College.\n\n'
+        "Calloway signed the agreement with St. Jude Medical Center President Mark Abeyta "
+        "on Friday."
+    )
+    result = analyse(text)
+    assert result.institutions == ["Dunmore College", "St. Jude Medical Center"]
+    assert result.agreement.signatories == ["Ruth Calloway", "Mark Abeyta"]
+
+
+def test_a_us_state_is_a_place_not_a_short_form():
+    text = (
+        "Alder Health serves towns across eastern Montana. Its plans need approval from the "
+        "Montana Department of Health."
+    )
+    assert "Montana" not in institutions_of(text)
+
+
+def test_what_an_agreement_will_do_names_no_more_parties():
+    text = (
+        "Ridley University and Fenwick Health have signed an agreement that will make "
+        "Fenwick Regional Hospital a teaching site."
+    )
+    assert agreement_of(text).parties == ["Ridley University", "Fenwick Health"]
+
+
+def test_mous_with_two_named_institutions_dated_and_signed_one_by_one():
+    text = (
+        "Keswick University has signed MOUs with two institutions, Tallinn Medical Academy and "
+        "the Riga Cancer Institute, during a visit from May 4 to 9.\n\n"
+        "The MOU with Tallinn Medical Academy was signed on May 5 by President Ada Lind and "
+        "Rector Peeter Kask.\n\n"
+        "Vice President Omar Haddad signed the agreement with the cancer institute on May 8."
+    )
+    result = analyse(text)
+    first, second = result.agreement, result.other_agreements[0]
+    assert first.parties == ["Keswick University", "Tallinn Medical Academy"]
+    assert second.parties == ["Keswick University", "Riga Cancer Institute"]
+    assert (first.date_phrase, second.date_phrase) == ("on May 5", "on May 8")
+    assert first.signatories == ["Ada Lind", "Peeter Kask"]
+    assert second.signatories == ["Omar Haddad"]
+
+
+def test_a_unit_written_with_its_named_parents_possessive_stays_in_the_title():
+    text = (
+        "Harwell University signed the agreement.\n\n"
+        '"We start in autumn," said Dr. Leah Moss, director of Harwell University’s Office '
+        "of Global Engagement."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Leah Moss",
+        "director of Harwell University’s Office of Global Engagement",
+        "Harwell University",
+    )
