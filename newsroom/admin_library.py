@@ -141,6 +141,30 @@ class LibraryImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_alter(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_alter(request, obj)
+
+    def _may_alter(self, request, obj):
+        """Whether ``request.user`` may change ``obj`` as readers would see it.
+
+        A picture that public stories show changes them at once, so only
+        holders of ``change_public_libraryimage`` (editors) may alter it; a
+        writer who could otherwise replace the picture of a live story they
+        may not edit would publish alone.
+        """
+        if obj is None or obj.pk is None:
+            return True
+        if request.user.has_perm("newsroom.change_public_libraryimage"):
+            return True
+        # Asked several times for one page; the answer is one query per source.
+        known = request.__dict__.setdefault("_library_public_use", {})
+        if obj.pk not in known:
+            known[obj.pk] = library_image_in_public_use(obj.pk)
+        return not known[obj.pk]
+
     def save_model(self, request, obj, form, change):
         if not change and obj.uploaded_by_id is None:
             obj.uploaded_by = request.user
@@ -182,7 +206,7 @@ class LibraryImageAdmin(admin.ModelAdmin):
         if library_image_in_public_use(obj.pk):
             return _(
                 "Shown by a public story: changes here show there at once, and deleting"
-                " the picture takes it out of the story."
+                " the picture takes it out of the story, so only editors may do either."
             )
         return _("Not shown by any public story; readers cannot fetch it.")
 

@@ -142,6 +142,12 @@ class LibraryImage(models.Model):
         verbose_name = _("library image")
         verbose_name_plural = _("media library")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            (
+                "change_public_libraryimage",
+                "Can change or replace a picture that public stories show",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(focal_x__gte=0, focal_x__lte=100)

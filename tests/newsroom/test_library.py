@@ -191,6 +191,34 @@ def test_the_change_page_says_when_a_public_story_shows_the_picture(superuser_cl
     assert "Shown by a public story" in change.content.decode()
 
 
+def test_a_writer_may_not_change_a_picture_a_public_story_shows(writer_client):
+    shown, unused = make_library_image(alt_text="Shown"), make_library_image(alt_text="Unused")
+    make_article(body=body_with(shown))
+    drafted = make_library_image(alt_text="Drafted")
+    make_article(status=ArticleStatus.DRAFT, lead_library_image=drafted)
+
+    url = reverse("admin:newsroom_libraryimage_change", args=[shown.pk])
+    page = writer_client.get(url)
+    assert page.status_code == 200
+    assert "only editors may do either" in page.content.decode()
+    assert 'name="alt_text"' not in page.content.decode()
+    writer_client.post(url, {"alt_text": "Changed by a writer", "caption": "", "credit": ""})
+    shown.refresh_from_db()
+    assert shown.alt_text == "Shown"
+    for image in (unused, drafted):
+        url = reverse("admin:newsroom_libraryimage_change", args=[image.pk])
+        assert 'name="alt_text"' in writer_client.get(url).content.decode()
+
+
+def test_an_editor_may_change_a_picture_a_public_story_shows(editor_client):
+    shown = make_library_image(alt_text="Shown")
+    make_article(body=body_with(shown))
+
+    page = editor_client.get(reverse("admin:newsroom_libraryimage_change", args=[shown.pk]))
+
+    assert 'name="alt_text"' in page.content.decode()
+
+
 def test_the_admin_searches_alt_text_caption_and_credit(superuser_client):
     make_library_image(alt_text="Library steps", caption="", credit="")
     make_library_image(alt_text="A hall", caption="", credit="Park Ji-hoon")
@@ -465,6 +493,8 @@ def test_the_roles_may_use_the_library():
     assert writer.has_perms(["newsroom.add_libraryimage", "newsroom.view_libraryimage"])
     assert not writer.has_perm("newsroom.delete_libraryimage")
     assert editor.has_perm("newsroom.delete_libraryimage")
+    assert editor.has_perm("newsroom.change_public_libraryimage")
+    assert not writer.has_perm("newsroom.change_public_libraryimage")
 
 
 # In a real browser (Debian's Chromium through Playwright; skipped without them)
