@@ -384,7 +384,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
         if obj is None or not getattr(request, "_live_draft_editing", False):
             return obj
         draft = live_drafts.draft_of(obj)
-        if draft is None and not live_drafts.article_is_live(obj):
+        if draft is None and not live_drafts.edits_are_drafted(obj, request.user):
             return obj
         if draft is not None:
             live_drafts.draft_article(obj, draft.content)
@@ -410,6 +410,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
             "live_draft": draft,
             "live_draft_can_publish": workflow.user_can_publish(request.user),
             "live_draft_read_only": not self.has_change_permission(request, obj),
+            "live_draft_public": live_drafts.article_is_public(obj),
             "live_draft_compare_url": None,
             "live_draft_differs": [],
         }
@@ -795,7 +796,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restoring into a live story makes a draft of it instead of changing it live."""
         obj = super().get_object(request, unquote(object_id))
-        if obj is None or not live_drafts.article_is_live(obj):
+        if obj is None or not live_drafts.edits_are_drafted(obj, request.user):
             return super().revision_view(request, object_id, version_id, extra_context)
         if request.method != "POST":
             context = {"restore_note": self.live_restore_note, "restore_options": []}

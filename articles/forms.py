@@ -66,6 +66,11 @@ class ArticleAdminForm(LockedModelForm):
             if content is not None and "tags" in self.fields:
                 # The tag manager reads the stored tags, not the draft's.
                 self.initial["tags"] = [Tag(name=name) for name in content.get("tags", [])]
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = _(
+                "A time in the future schedules the story; it goes live on its own. "
+                "Left empty, publishing means now."
+            )
         if "slug" in self.fields:
             # Made from the headline on the server when left empty, and
             # shown as the headline is typed (static/admin/newsroom/slug.js):
@@ -248,6 +253,16 @@ class ArticleAdminForm(LockedModelForm):
                     _("Only an editor can schedule, publish or embargo a story."),
                     code="publishing_not_allowed",
                 )
+        if (
+            self.can_publish
+            and status == ArticleStatus.PUBLISHED
+            and "published_at" in self.fields
+            and "published_at" not in self.errors
+            and not cleaned.get("published_at")
+        ):
+            # Published with the time left empty means now, as in WordPress
+            # and Wagtail; the editor asked for it and the field says so.
+            cleaned["published_at"] = timezone.now().replace(microsecond=0)
         published_at = cleaned.get("published_at", self.instance.published_at)
         embargo_until = cleaned.get("embargo_until", self.instance.embargo_until)
         if not self.errors and published_at and embargo_until and embargo_until < published_at:
@@ -290,8 +305,9 @@ class ArticleAdminForm(LockedModelForm):
             if moved:
                 raise forms.ValidationError(
                     _(
-                        "A draft holds the story's content only; %(fields)s change when an "
-                        "editor publishes (use “Publish changes”), or put them back."
+                        "Draft changes hold the story's words, pictures and links, not "
+                        "%(fields)s: an editor changes those with “Publish changes”. To save "
+                        "the draft, set them back as they were."
                     )
                     % {"fields": ", ".join(moved)},
                     code="publication_in_draft",

@@ -41,7 +41,7 @@ from articles.models import (
     links_implied,
 )
 from articles.models_notifications import NotificationKind
-from articles.workflow import PUBLICATION_STATE
+from articles.workflow import PUBLICATION_STATE, user_can_publish
 from institutions.models import Agreement, Institution, Person
 
 M2M_FIELDS = {"institutions": Institution, "people": Person, "agreements": Agreement}
@@ -86,6 +86,26 @@ def draft_action(data):
 def article_is_live(article):
     """Published, whether its time has come or not: its content is the public's (or soon will be)."""
     return article.pk is not None and article.status == ArticleStatus.PUBLISHED
+
+
+def article_is_public(article):
+    """Whether readers see the stored story now (the publication gate)."""
+    return article.pk is not None and Article.objects.published().filter(pk=article.pk).exists()
+
+
+def edits_are_drafted(article, user):
+    """Whether ``user``'s save of ``article`` makes draft changes instead of changing it.
+
+    Always for a story readers see now. A published story not yet public
+    (scheduled, or under embargo) is changed directly by editors, so the
+    words that go out at its time are the corrected ones: as drafts, a
+    correction saved the day before missed the release unless someone also
+    pressed "Publish changes". Writers, who may not change a published
+    story, prepare draft changes for review either way.
+    """
+    if not article_is_live(article):
+        return False
+    return not user_can_publish(user) or article_is_public(article)
 
 
 def draft_of(article):

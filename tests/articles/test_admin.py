@@ -4,9 +4,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import ArticleStatus
+from articles.models import Article, ArticleStatus
 from newsroom.sample import sample_newsroom_load
+from newsroom.validation import WARNINGS_CONFIRMED
+from tests.support.admin import admin_form_data, change_url
 from tests.support.factories import make_article, make_staff
 
 NEWSROOM_APPS = {"articles", "institutions", "taggit"}
@@ -145,3 +148,17 @@ def test_merge_tags_needs_two_and_writers_cannot(editor_client, writer_client):
     both = [t.pk for t in Tag.objects.all()]
     writer_client.post(url, {"action": "merge_selected", "_selected_action": both})
     assert Tag.objects.count() == 2
+
+
+def test_publishing_with_the_time_left_empty_publishes_now(editor_client):
+    article = make_article(status=ArticleStatus.DRAFT, published_at=None, headline="Goes out now")
+    page = editor_client.get(change_url(article))
+    data = admin_form_data(page, status=ArticleStatus.PUBLISHED)
+    data.update({"published_at_0": "", "published_at_1": "", WARNINGS_CONFIRMED: "on"})
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.published_at is not None and stored.published_at <= timezone.now()
+    assert editor_client.get(stored.get_absolute_url()).status_code == 200

@@ -270,7 +270,9 @@ def test_writer_cannot_move_the_publication_time_through_a_draft(writer_client, 
 def test_editor_changing_publication_time_in_a_draft_is_told_to_publish(editor_client, live):
     response = _draft_post(editor_client, live, status=ArticleStatus.DRAFT)
     assert response.status_code == 200
-    assert "A draft holds the story&#x27;s content only" in response.content.decode()
+    assert "Draft changes hold the story&#x27;s words, pictures and links, not Status" in (
+        response.content.decode()
+    )
     assert Article.objects.get(pk=live.pk).status == ArticleStatus.PUBLISHED
 
 
@@ -470,11 +472,38 @@ def test_a_new_lead_image_waits_in_the_draft(client, editor_client, live):
     assert stored.lead_image_alt == "Signing table"
 
 
-def test_a_scheduled_story_is_edited_through_a_draft_too(editor_client):
+def test_an_editor_corrects_a_scheduled_story_directly_so_the_correction_goes_out(editor_client):
     scheduled = make_article(
         headline="Goes out tomorrow", published_at=timezone.now() + datetime.timedelta(days=1)
     )
+    page = editor_client.get(change_url(scheduled)).content.decode()
+    assert "live-draft-banner" not in page
+
     assert _draft_post(editor_client, scheduled, headline=DRAFT_WORDS).status_code == 302
+
+    assert Article.objects.get(pk=scheduled.pk).headline == DRAFT_WORDS
+    assert not LiveDraft.objects.filter(article=scheduled).exists()
+
+
+def test_an_editor_corrects_an_embargoed_story_directly(editor_client):
+    embargoed = make_article(
+        headline="Held back", embargo_until=timezone.now() + datetime.timedelta(days=1)
+    )
+    assert _draft_post(editor_client, embargoed, headline=DRAFT_WORDS).status_code == 302
+    assert Article.objects.get(pk=embargoed.pk).headline == DRAFT_WORDS
+
+
+def test_a_writer_prepares_draft_changes_to_their_scheduled_story(writer_client):
+    scheduled = make_article(
+        headline="Goes out tomorrow",
+        published_at=timezone.now() + datetime.timedelta(days=1),
+        created_by=writer_client.user,
+    )
+    page = writer_client.get(change_url(scheduled)).content.decode()
+    assert "published but not public yet" in page
+
+    assert _draft_post(writer_client, scheduled, headline=DRAFT_WORDS).status_code == 302
+
     assert Article.objects.get(pk=scheduled.pk).headline == "Goes out tomorrow"
     assert LiveDraft.objects.get(article=scheduled).content["fields"]["headline"] == DRAFT_WORDS
 
