@@ -609,6 +609,10 @@ def _parties_in(text, s, e, index):
             text, m, mentions
         ):
             continue  # "Graduate School of AI (GSAI) at KAIST": the parent, not a party
+        if _HOST_BEFORE_RE.search(text[max(s, m.start - 70) : m.start]):
+            continue  # "an event hosted by X", "witnessed by X": a host or witness
+        if _OWNER_BEFORE_RE.search(text[max(s, m.start - 70) : m.start]):
+            continue  # "Y, a subsidiary of X,": the owner described, not a party
         if m.modifier or (
             re.search(r"[’']s\s*$", text[m.end : m.end + 3]) and _unit_follows(text, m.end)
         ):
@@ -631,6 +635,18 @@ def _parties_in(text, s, e, index):
     return parties, groups
 
 
+_HOST_BEFORE_RE = re.compile(
+    r"\b(?:(?:co-)?hosted|organi[sz]ed|sponsored|funded|witnessed|attended|supported|backed|"
+    r"arranged|brokered|mediated)\s+by\s+"
+    # "witnessed by officials from the X"
+    r"(?:(?:officials|representatives|members|staff|leaders|executives|delegates)\s+(?:from|of)\s+)?"
+    r"(?:the\s+)?$|\bin\s+the\s+presence\s+of\s+(?:the\s+)?$|"
+    r"\b(?:funding|support|grants?|money|sponsorship)\s+from\s+(?:the\s+)?$"
+)
+_OWNER_BEFORE_RE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?:subsidiary|unit|arm|affiliate|division|"
+    r"spin-?off|member)\s+of\s+(?:the\s+)?$|\b(?:wholly\s+)?(?:owned|controlled)\s+by\s+(?:the\s+)?$"
+)
 _WHAT_IT_WILL_DO_RE = re.compile(
     r"\b(?:agreements?|MOUs?|MoUs?|memorand\w*|deals?|contracts?|partnerships?|pacts?)\s+"
     r"(?:that|which)\s+(?:will|would|is\s+to|aims|makes|lets|allows|brings|gives)\b",
@@ -760,7 +776,7 @@ def _signatories(text, sign_sentences, *, index, people):
             by = _BY_RE.match(sentence[match.end() :].rstrip(" ."))
             chunks = []
             if re.search(r"\b(?:was|were|been|be|is|are)\s*$", subject) and by:
-                chunks = _split_people(by.group(1))
+                chunks = _split_people(by.group(1), index)
             elif subject:
                 # Drop a leading adverbial ("At a ceremony in Seoul on Friday, ").
                 clause = re.split(r",\s+(?=[A-Z])", subject)
@@ -770,7 +786,7 @@ def _signatories(text, sign_sentences, *, index, people):
                     clause[0],
                 ):
                     head = subject[len(clause[0]) + 1 :].strip()
-                chunks = _split_people(head)
+                chunks = _split_people(head, index)
             for chunk in chunks:
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
@@ -782,7 +798,7 @@ def _signatories(text, sign_sentences, *, index, people):
             with_at = list(re.finditer(r"\bwith\s+", head))
             if with_at:
                 head = head[with_at[-1].end() :]
-            for chunk in _split_people(head):
+            for chunk in _split_people(head, index):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
@@ -802,14 +818,14 @@ def _signatories(text, sign_sentences, *, index, people):
                 head = head[with_at[-1].end() :]
             head = re.sub(r"^[^,]*?\s+and\s+", "", head) if previous else head
             previous = match.end()
-            for chunk in _split_people(head):
+            for chunk in _split_people(head, index):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
         # Captions: "A and B pose after signing the MOU".
         after = _AFTER_SIGNING_RE.search(sentence)
         if after:
-            for chunk in _split_people(sentence[: after.start()]):
+            for chunk in _split_people(sentence[: after.start()], index):
                 person = _person(chunk, index=index, people=people, pos=s)
                 if person and person not in names:
                     names.append(person)
@@ -850,10 +866,24 @@ _AFTER_SIGNING_RE = re.compile(
 )
 
 
-def _split_people(chunk):
+_GENERIC_NOUNS = "(?:" + "|".join(sorted(lexicon.GENERIC_ORG_NOUNS)) + ")"
+
+
+def _split_people(chunk, index=None):
     chunk = re.sub(r"\([^)]*\)", "", chunk)
-    parts = re.split(r"\s+and\s+(?=(?:[A-Z]|the\s))|;\s*|,\s*(?:and\s+)?", chunk)
-    return [p.strip() for p in parts if p.strip()]
+    # "Food and Drug Safety Minister X", "Women's and Children's Hospital Director
+    # Y": an "and" between the words it joins in a listed name is no list's.
+    for name in index.names if index is not None else ():
+        for m in re.finditer(r"(\S+)\s+and\s+(\S+)", name):
+            pair = re.escape(m.group(1)) + r"\s+and\s+" + re.escape(m.group(2))
+            chunk = re.sub(rf"\b{pair}\b", lambda x: x.group(0).replace("and", "\x00"), chunk)
+    # "... and medical center Director Y", "and agency President Z": a common noun
+    # for an organisation before a title starts the next person too.
+    parts = re.split(
+        rf"\s+and\s+(?=(?:[A-Z]|the\s|(?:[a-z]+\s+)?{_GENERIC_NOUNS}\s+[A-Z]))|;\s*|,\s*(?:and\s+)?",
+        chunk,
+    )
+    return [p.replace("\x00", "and").strip() for p in parts if p.strip()]
 
 
 def _person(chunk, *, index, people, pos):

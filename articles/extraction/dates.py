@@ -35,7 +35,10 @@ _PATTERNS = [
 DATE_RE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + r")\b(?!-)")
 _ANNOUNCE_BEFORE = re.compile(
     r"\b(?:said|says|announced|announces|reported|reports|stated|revealed|confirmed|noted|told\s+\w+|"
-    r"was\s+announced|were\s+announced|announced\s+(?:on|in))\s*(?:[Oo]n\s+)?$",
+    r"was\s+announced|were\s+announced|announced\s+(?:on|in)|"
+    # "the company said in a regulatory filing Monday", "announced in a statement on Friday"
+    r"(?:said|says|announced|stated|disclosed)\s+in\s+(?:a|an|its|their)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:filing|statement|release|disclosure|notice|announcement|report))\s*(?:[Oo]n\s+)?$",
     re.IGNORECASE,
 )
 

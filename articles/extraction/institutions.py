@@ -334,6 +334,25 @@ def _split_and(run, text=""):
             and not is_acronym(lone.text)
         ):
             left_generic = True
+        # "Da Nang Central Women's and Children's Hospital": a left part that ends
+        # in a possessive without a head of its own is the first of two owners.
+        if (
+            not starts_new
+            and right_has_head
+            and getattr(left[-1], "is_possessive", False)
+            and not any(_is_head(t) for t in left)
+        ):
+            left_generic = True
+        # "Korea Workplace Health and Safety Agency": a weak head ending the left
+        # part is a subject word when the right part names nothing of its own.
+        if (
+            not starts_new
+            and right_has_head
+            and _is_head(left[-1])
+            and not any(_is_head(t, strong=True) for t in left)
+            and not right_complete
+        ):
+            left_generic = True
         if left_generic and right_has_head and not starts_new:
             # "U.S. Food and Drug Administration", "Science and Technology Policy Institute".
             left.append(_AND)
@@ -456,6 +475,8 @@ def _trim(part):
         ):
             # "Senior Minister of State for Health": the office, then its domain.
             part = part[2:]
+        if reason == "title" and len(part) == 1 and part[0].lower == "state":
+            part = []  # "Senior Minister of State, Ministry of Health": the office only
     while (
         part
         and (
@@ -549,6 +570,8 @@ def _classify(part):
     last = lows[-1]
     if last in lexicon.NON_ORG_TAILS:
         return None
+    if _is_venue_centre(lows):
+        return None
     for k, t in enumerate(part[:-1]):
         if re.sub(r"[’']s?$", "", t.lower) in lexicon.NON_ORG_TAILS and part[k + 1].text in (
             "for",
@@ -604,6 +627,14 @@ def _classify(part):
             return None
         return "head"
     return None
+
+
+def _is_venue_centre(lows):
+    """ "Osong Convention Center", "Hollis Center for the Performing Arts",
+    "Seaview Exhibition Centre": a centre named for what is staged in it is a
+    venue, not an organisation."""
+    centre_at = [i for i, w in enumerate(lows) if w in ("center", "centre", "centers", "centres")]
+    return bool(centre_at) and any(w in lexicon.VENUE_WORDS for w in lows)
 
 
 def _common_noun(low):
@@ -754,6 +785,13 @@ def _initials(name):
 def _is_place(name):
     """A place, or the government of one ("Daegu City", "City of Houston")."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w\-]*", name)]
+    if (
+        len(words) >= 2
+        and words[-1] in ("province", "prefecture", "municipality", "county")
+        and (words[0] in lexicon.PLACES or words[0] in lexicon.PLACE_GOVERNMENT_WORDS)
+        and not any(w in lexicon.ORG_HEADS for w in words)
+    ):
+        return True  # "Jeju Special Self-Governing Province": a province's government
     return (
         bool(words)
         and any(w in lexicon.PLACES for w in words)
@@ -821,14 +859,31 @@ def _inside(spans, pos):
     return pos in spans
 
 
+def _government_department(part):
+    """ "U.S. Department of Energy", "Washington State Department of Health", "the
+    Ohio Department of Health": a place's government department is a government
+    body, not an internal unit."""
+    if part and part[0].text.lower() == "the":
+        part = part[1:]
+    for d in range(1, min(4, len(part) - 2)):
+        if part[d].lower in ("department", "office", "bureau") and part[d + 1].text == "of":
+            lead = part[:d]
+            return (
+                all(
+                    t.text in _COUNTRY_MARKERS or t.lower in lexicon.PLACES or t.lower == "state"
+                    for t in lead
+                )
+                and any(t.text in _COUNTRY_MARKERS or t.lower in lexicon.PLACES for t in lead)
+                and part
+            )
+    return None
+
+
 def _candidates_from_part(text, part, mentions, persons, units):
-    if (
-        len(part) >= 4
-        and part[0].text in _COUNTRY_MARKERS
-        and part[1].lower in ("department", "office", "bureau")
-        and part[2].text == "of"
-    ):
+    government = _government_department(part)
+    if government and len(government) >= 4:
         # "U.S. Department of Energy": a national government body, not an internal unit.
+        part = government
         start, end = _span(part)
         mentions.append(OrgMention(text[start:end], start, end, "head"))
         return
@@ -989,7 +1044,9 @@ def _candidates_from_part(text, part, mentions, persons, units):
 # the name is that company's, whatever its last word ("Lab").
 _COMPANY_NOUN_BEFORE_RE = re.compile(
     r"(?<![’'])\b(?:firm|company|start-?up|\w*maker|developer|biotech|manufacturer|"
-    r"provider|insurer|operator|conglomerate|distributor|supplier|unicorn|spinoff|spin-off)\s+$"
+    r"provider|insurer|operator|conglomerate|distributor|supplier|unicorn|spinoff|spin-off|"
+    # "Daerim Group’s software arm Daerim Cloud": a company's owned company.
+    r"subsidiary|affiliate|arm)\s+$"
 )
 _JOURNAL_BEFORE_RE = re.compile(
     r"\b(?:published|appear(?:s|ed)|reported)\s+(?:online\s+)?(?:today\s+)?in\s+"
@@ -1045,6 +1102,11 @@ def _cut_of_country(name, part, text):
     tail = [t for t in part[of_at + 1 :] if t.text not in CONNECTORS]
     if not tail or not all(t.lower in lexicon.PLACES for t in tail):
         return name, part
+    if part[of_at - 1].lower.rstrip(".") in {f.rstrip(".").lower() for f in lexicon.COMPANY_FORMS}:
+        # "Lotus Eye Care Ltd. of Vietnam": a company form closes the name.
+        part = part[:of_at]
+        start, end = _span(part)
+        return text[start:end], part
     before_head = [t for t in part[: of_at - 1] if t.text not in CONNECTORS]
     if len(before_head) < 2 or before_head[0].lower not in lexicon.PLACES:
         return name, part
@@ -1310,8 +1372,18 @@ def _mark_possessive_parents(text, mentions):
     for m, nxt in itertools.pairwise(mentions):
         if m.evidence == "acronym" or nxt.evidence == "acronym":
             continue
-        if re.fullmatch(r"[’']s\s+(?:the\s+)?", text[m.end : nxt.start]):
+        if re.fullmatch(
+            r"[’']s\s+(?:the\s+)?", text[m.end : nxt.start]
+        ) or _OWNED_COMPANY_RE.fullmatch(text, m.end, nxt.start):
             m.modifier = True
+
+
+# "Seokwang Holdings’ biotech arm Seokwang Life Sciences", "X’s US subsidiary, Y":
+# the parent owns the company named next.
+_OWNED_COMPANY_RE = re.compile(
+    r"[’']s?\s+(?:[\w\-]+\s+){0,2}?(?:subsidiary|subsidiaries|arm|unit|affiliate|division|spin-?off)"
+    r",?\s+(?:the\s+)?"
+)
 
 
 def _leading_short_forms(name):
@@ -1477,6 +1549,14 @@ def _short_form_of(name, names):
             continue
         if okey.startswith(key + " for ") and key.split()[-1] in lexicon.ORG_HEADS and " " in key:
             return other  # "Van Leeuwen Institute" for "Van Leeuwen Institute for Neuroscience"
+        if (
+            okey.startswith(key + " of ")
+            and " " in key
+            and key.split()[-1] in lexicon.ORG_HEADS
+            and _is_head_name(other[len(name) + 4 :])
+            and other[len(name) + 4 :].split()[-1].lower() in STRONG_HEADS
+        ):
+            return other  # "Seorabeol Hospital" for "Seorabeol Hospital of Gyerim University"
         if okey.startswith(key + " ") or okey.startswith(key + ","):
             rest = okey[len(key) :].replace(",", " ").split()
             if all(w.rstrip(".") in lexicon.COMPANY_SUFFIXES or w in lexicon.PLACES for w in rest):

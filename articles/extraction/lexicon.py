@@ -612,6 +612,8 @@ ORG_HEADS = COMPANY_HEADS | frozenset(
         "health",
         "care",
         "infirmary",
+        # "Greater Marston Chamber of Commerce", "Korea Chamber of Commerce and Industry".
+        "chamber",
         "institutes",
         "centers",
         "centres",
@@ -804,7 +806,28 @@ NON_ORG_TAILS = frozenset(
         "avenue",
         "station",
         "airport",
+        "hotel",
+        "resort",
     ]
+)
+
+# Words that make a centre a venue ("Convention Center", "Center for the
+# Performing Arts", "Exhibition Centre").
+VENUE_WORDS = frozenset(
+    {
+        "convention",
+        "conventions",
+        "exhibition",
+        "exhibitions",
+        "conference",
+        "congress",
+        "performing",
+        "concert",
+        "events",
+        "sports",
+        "civic",
+        "trade",
+    }
 )
 
 # Generic words that on their own do not make a unit name specific
@@ -881,6 +904,9 @@ GENERIC_WORDS = frozenset(
         "food",
         "drug",
         "drugs",
+        "safety",
+        "quality",
+        "security",
     ]
 )
 

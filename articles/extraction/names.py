@@ -161,7 +161,7 @@ def parse_speaker(chunk, *, index=None, pos=0):
         elif pre_inst:
             # "Hospital President Nam Gi-tae" at a sentence start is "the hospital's".
             person.institution = (
-                generic_org_reference(pre_inst, index, pos)
+                generic_org_reference(pre_inst, index, pos, not_named_within=120)
                 if pre_inst.lower() in lexicon.GENERIC_ORG_NOUNS
                 else pre_inst
             )
@@ -175,6 +175,8 @@ def parse_speaker(chunk, *, index=None, pos=0):
         rest = [_STUDY_ROLE_RE.sub("", after) for after in pieces[i + 1 :]]
         rest = [after for after in rest if after]
         for k, after in enumerate(rest):
+            if _names_another_person(after):
+                break  # "A, Gyeonggi Governor Lim Dong-jae, ...": the next person in a list
             if re.match(r"^(?:who|which|whose|where|when|said|says|and)\b", after, re.I):
                 # "who directs the dementia program at X": where the person works.
                 works = _WORKS_AT_RE.match(after)
@@ -218,6 +220,9 @@ _STUDY_ROLE_RE = re.compile(
     r"(?:author|co-?author)(?:\s+of\s+the\s+(?:study|paper|report))?(?:\s+and\s+|$)"
 )
 
+
+_PLACE_OFFICES = frozenset({"governor", "mayor", "vice-governor", "premier"})
+_STUDY_ROLE_WORDS = frozenset({"co-author", "coauthor", "author", "co-investigator", "co-lead"})
 
 _WORKS_AT_RE = re.compile(
     r"^who\s+(?:leads|directs|heads|runs|chairs|oversees|manages|works|teaches|serves)\b"
@@ -263,6 +268,11 @@ def _name_piece(piece):
             continue
         break
     name_tokens = tokens[j:]
+    # "Co-author Min Kyu-ho": a role in the study, capitalised at a sentence
+    # start, is no part of the name (and no title).
+    while len(name_tokens) > 1 and name_tokens[0].lower in _STUDY_ROLE_WORDS:
+        j += 1
+        name_tokens = name_tokens[1:]
     if not name_tokens:
         return None
     if all(re.fullmatch(r"[A-Z]\.?", t.text) for t in name_tokens):
@@ -315,12 +325,27 @@ def _name_piece(piece):
                 # "Uzbek Deputy Minister of Health X": a nationality, no institution.
                 title_tokens = title_tokens[k:]
             elif (
-                len(lead) <= 2
-                and all(t.lower in lexicon.MINISTRY_DOMAINS for t in lead)
-                and title_tokens[k].lower in ("minister", "secretary", "commissioner")
+                title_tokens[k].lower in ("minister", "secretary", "commissioner")
+                and (
+                    (len(lead) <= 2 and all(t.lower in lexicon.MINISTRY_DOMAINS for t in lead))
+                    # "Food and Drug Safety Minister", "Oceans and Fisheries Minister": a
+                    # domain joined by "and", with no organisation head in it.
+                    or (
+                        len(lead) <= 6
+                        and any(t.text == "and" for t in lead[1:-1])
+                        and all(t.is_cap or t.text == "and" for t in lead)
+                        and not any(_is_head_word(t) for t in lead)
+                    )
+                )
             ):
                 # "Education Minister X", "Health Secretary X": the office's domain is
                 # part of the title (the ministry is found from it).
+                pass
+            elif title_tokens[k].lower in _PLACE_OFFICES and not any(
+                _is_head_word(t) for t in lead
+            ):
+                # "Gyeonggi Governor X", "Busan Mayor Y": the place is part of the
+                # office; a government of a place is no institution.
                 pass
             # "KAIST's Graduate School of X Dean Nam": the unit is the institution.
             elif all(t.is_cap or t.text in ("of", "and", "the", "for") for t in lead):
@@ -330,7 +355,8 @@ def _name_piece(piece):
             elif (
                 len(lead) <= 2
                 and lead[-1].lower in lexicon.GENERIC_ORG_NOUNS
-                and all(t.lower in ("the", "its") for t in lead[:-1])
+                # "medical center Director Y": a lowercase word may qualify the noun.
+                and all(t.lower in ("the", "its") or not t.is_cap for t in lead[:-1])
             ):
                 # "foundation Chairwoman Cha": the foundation named before (the
                 # caller resolves the common noun).
@@ -500,6 +526,11 @@ def split_title(phrase, index=None, *, pos=None):
         referent = generic_org_reference(generic.group(1), index, pos)
         title, _, _, _ = split_title(generic.group(2), index, pos=pos)
         return title, referent, None, None
+    # "president of the society and a professor at X": a second role joined by
+    # "and a" after a first one that already says where is dropped.
+    second = re.match(r"^(?P<first>.+?\s(?:of|at)\s.+?)\s+and\s+(?:a|an)\s+[a-z]", phrase)
+    if second:
+        phrase = second.group("first")
     # "a doctoral researcher at the institute": the institute named before.
     generic_at = re.match(r"^(?P<t>.+?)\s+(?:at|of|with)\s+the\s+(?P<n>[a-z]+)$", phrase)
     if generic_at and generic_at.group("n") in lexicon.GENERIC_ORG_NOUNS:
@@ -581,7 +612,8 @@ _MINISTER_OF_RE = re.compile(
 
 # "Vice Health Minister", "Foreign Minister": the domain before the office.
 _DOMAIN_MINISTER_RE = re.compile(
-    r"\b(?P<domain>[A-Z][a-z][\w\-]*)\s+(?:Vice[\s\-]|Deputy\s+)?Minister\b(?!\s+(?:of|for)\b)"
+    r"\b(?P<domain>[A-Z][a-z][\w\-]*(?:\s+and\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)"
+    r"\s+(?:Vice[\s\-]|Deputy\s+)?Minister\b(?!\s+(?:of|for)\b)"
 )
 _DOMAIN_OF_ADJECTIVE = {"foreign": "foreign affairs", "finance": "finance", "justice": "justice"}
 
@@ -604,7 +636,7 @@ def ministry_of_title(title, index):
     return best
 
 
-def generic_org_reference(noun, index, pos):
+def generic_org_reference(noun, index, pos, *, not_named_within=0):
     """The institution "the hospital" or "the institute's" refers to: the
     latest one named before ``pos`` whose name has that head, else the first one
     named soon after ("the ministry's vice minister, X, said ... The Ministry of
@@ -614,6 +646,19 @@ def generic_org_reference(noun, index, pos):
     head = lexicon.GENERIC_ORG_NOUNS.get(noun.lower())
     if not head:
         return None
+    if not_named_within:
+        # "Hospital Director A and Y Hospital Director B signed": an organisation
+        # the sentence goes on to name with its own head is not the one meant.
+        named_next = {
+            m.canonical for m in index.in_range(pos, pos + not_named_within) if m.canonical
+        }
+        for m in reversed([m for m in index.mentions if m.start < pos]):
+            if (
+                m.canonical
+                and m.canonical not in named_next
+                and re.search(rf"\b{head}\b", m.canonical, re.I)
+            ):
+                return m.canonical
     return index.last_before(pos, head=head) or index.first_after(pos, head=head, within=500)
 
 
@@ -822,6 +867,8 @@ def find_person_mentions(text, *, index=None, skip_spans=()):
                     shared = _affiliation(text[pair.end() : pair.end() + 300], index)[0]
             chunk = text[chunk_start:chunk_end]
             person = parse_speaker(chunk, index=index, pos=name_tokens[0].start)
+            if person is not None and person.institution:
+                person.institution = _whole_name_around(person.institution, chunk_start, index)
             if person is not None and person.institution is None and person.title:
                 person.institution = ministry_of_title(person.title, index)
             if person is not None and shared and person.institution is None:
@@ -946,6 +993,25 @@ def _title_before(text, start):
     return found if found is not None else start
 
 
+def _whole_name_around(inst, chunk_start, index):
+    """ "Da Nang Central Women's and Children's Hospital Director X": when the
+    words before a title begin inside a longer organisation name (cut at its
+    "and"), the institution is that whole name."""
+    if index is None:
+        return inst
+    for m in index.mentions:
+        if m.start < chunk_start < m.end and _key_form(m.name).endswith(_key_form(inst)):
+            return m.canonical or m.name
+    return inst
+
+
+def _names_another_person(piece):
+    """ "Gyeonggi Governor Lim Dong-jae": a piece after a name that is itself a
+    title and a full name is the next person of a list, not an appositive."""
+    parsed = _name_piece(piece)
+    return bool(parsed and parsed[1] and len(parsed[2]) >= 2 and _ends_in_full_name(piece))
+
+
 def _ends_in_full_name(phrase):
     """ "CEO Park Ji-hoon": a phrase before a comma that ends in someone's full
     name is that person's mention, not a title set off before the next name."""
@@ -968,8 +1034,17 @@ def _mention_cue(text, tokens, i, j):
                 tokens[k - 1].text in ("of", "for", "and")
                 and k - 2 >= 0
                 and tokens[k - 2].is_cap
-                # "A and Professor B": a prefix after "and" starts another person.
+                # "A and Professor B": a prefix after "and" starts another person,
+                # and so does a title after a name ("X President A and Dean B").
                 and not (tokens[k - 1].text == "and" and tokens[k].lower in lexicon.NAME_PREFIXES)
+                and not (
+                    tokens[k - 1].text == "and"
+                    and tokens[k].lower in lexicon.TITLE_WORDS
+                    and tokens[k - 2].lower not in lexicon.TITLE_WORDS
+                    and is_name_word(tokens[k - 2])
+                    and k - 3 >= 0
+                    and is_name_word(tokens[k - 3])
+                )
             )
             # "Deputy Minister of Health Akmal Yusupov": the domain of a title.
             or (
@@ -991,6 +1066,17 @@ def _mention_cue(text, tokens, i, j):
             and tokens[m - 1].lower not in lexicon.STOP_CAPS
         ):
             m -= 1
+        # "Food and Drug Safety Minister X": a domain joined by "and" that opens
+        # the sentence or a list item belongs to the office.
+        if (
+            m < k
+            and m >= 2
+            and tokens[k].lower in ("minister", "secretary", "commissioner")
+            and tokens[m - 1].text == "and"
+            and tokens[m - 2].is_cap
+            and (m - 2 == 0 or re.search(r"(?:^|[.,;:!?\n])\s*$", text[: tokens[m - 2].start]))
+        ):
+            m -= 2
         if m == k and k > 0 and tokens[k - 1].text in lexicon.GENERIC_ORG_NOUNS:
             m = k - 1  # "foundation Chairwoman Cha Sun-young": the foundation named before
         if any(

@@ -557,6 +557,22 @@ def _inherit(quotes, people, text):
             previous = q
 
 
+def _fuller_office(full_title, title):
+    """Whether ``full_title`` is ``title`` with a place or domain before it
+    ("Gyeonggi Governor" for "governor", "Health Minister" for "minister")."""
+    if not full_title or not title:
+        return False
+    words, short = full_title.split(), title.split()
+    if len(words) <= len(short) or [w.lower() for w in words[-len(short) :]] != [
+        w.lower() for w in short
+    ]:
+        return False
+    lead = words[: -len(short)]
+    return all(
+        (w[:1].isupper() and w.lower() not in lexicon.TITLE_WORDS) or w == "and" for w in lead
+    )
+
+
 def _named_inside_quotes(person, quotes):
     return person.start in SpanSet((q.start, q.end) for q in quotes)
 
@@ -575,6 +591,10 @@ def _fill_details(q, people, index):
     elif ref.kind == "title":
         full = people.with_title(ref.title, ref.start) or people.last_before(ref.start)
         ref_title, ref_inst = ref.title, ref.institution
+        if full is not None and _fuller_office(full.title, ref_title):
+            # "the governor said" for "Gyeonggi Governor Lim": the office as the
+            # mention writes it, with its place or domain.
+            ref_title = full.title
     else:
         full = ref
         ref_title, ref_inst = ref.title, ref.institution

@@ -17,7 +17,7 @@ FLOORS = {
     "signatories": 0.90,
     "date_phrase": 0.90,
 }
-# The own corpus is over three times the dev split's size (58 articles, 177 quotations), so
+# The own corpus is over three times the dev split's size (90 articles, 255 quotations), so
 # one miss moves a figure less and its floors can sit closer to what it scores.
 OWN_FLOORS = {
     "quotes": 0.98,

@@ -1598,3 +1598,311 @@ def test_a_unit_written_with_its_named_parents_possessive_stays_in_the_title():
         "director of Harwell University’s Office of Global Engagement",
         "Harwell University",
     )
+
+
+# --- seventh round (own-79 to own-90) ----------------------------------------
+
+
+def test_a_centre_named_for_what_it_stages_is_a_venue():
+    text = (
+        "Brantley College signed the MOU with Kessock Hospital at the Tarrow Exhibition "
+        "Centre on Friday. A dinner followed at the Fenner Center for the Performing Arts."
+    )
+    result = analyse(text)
+    assert result.institutions == ["Brantley College", "Kessock Hospital"]
+    assert result.agreement.parties == ["Brantley College", "Kessock Hospital"]
+    # A research centre is still an organisation.
+    assert institutions_of("Data came from the Orrin Cancer Research Center.") == [
+        "Orrin Cancer Research Center"
+    ]
+
+
+def test_a_chamber_of_commerce_is_an_organisation():
+    text = "The Upper Dunmore Chamber of Commerce will award the scholarships."
+    assert institutions_of(text) == ["Upper Dunmore Chamber of Commerce"]
+
+
+def test_two_owners_before_one_head_are_one_name():
+    text = "Doctors at Mersey Valley Women’s and Children’s Hospital treated the twins."
+    assert institutions_of(text) == ["Mersey Valley Women’s and Children’s Hospital"]
+    # Two names that each have a head still split.
+    assert institutions_of("Staff from Calder Hospital and Linwood University joined.") == [
+        "Calder Hospital",
+        "Linwood University",
+    ]
+
+
+def test_a_weak_head_before_and_is_a_subject_word_of_the_name():
+    text = "The figures come from the Ostland Food Health and Safety Agency."
+    assert institutions_of(text) == ["Ostland Food Health and Safety Agency"]
+    text = "Brenton Health and Marsh Creek Agency signed the deal."
+    assert institutions_of(text) == ["Brenton Health", "Marsh Creek Agency"]
+
+
+def test_a_hospital_written_without_its_university_is_a_short_form():
+    text = (
+        "Tarrant Hospital of Wyndham University opened a new clinic. Tarrant Hospital "
+        "will staff it with six nurses."
+    )
+    assert institutions_of(text) == ["Tarrant Hospital of Wyndham University"]
+
+
+def test_a_minister_of_state_names_no_institution():
+    text = (
+        "The launch was attended by Mr Osei Mensah, Minister of State, Ministry of Trade, "
+        "and by staff of Halden Polytechnic."
+    )
+    assert institutions_of(text) == ["Ministry of Trade", "Halden Polytechnic"]
+
+
+def test_a_host_or_witness_in_the_signing_sentence_is_not_a_party():
+    text = (
+        "Corrie University and Dunwell Hospital announced a joint nursing degree. The two "
+        "institutions signed the agreement on Monday at a dinner organised by the Alder "
+        "Nursing Association."
+    )
+    result = analyse(text)
+    assert result.agreement.parties == ["Corrie University", "Dunwell Hospital"]
+    assert "Alder Nursing Association" in result.institutions
+
+
+def test_a_capitalised_study_role_is_no_part_of_the_name():
+    text = (
+        "Co-author Yara Feld, an epidemiologist at Lisburn University, said the effect was "
+        'small.\n\n"It still matters for millions of people," she said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Yara Feld", "epidemiologist", "Lisburn University")
+
+
+def test_a_domain_joined_by_and_before_minister_is_the_ministrys():
+    text = (
+        "The Ministry of Oceans and Fisheries opened the port clinic.\n\n"
+        "Oceans and Fisheries Minister Han Seo-jun cut the ribbon.\n\n"
+        '"Sailors deserve a doctor at every port," Han said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == (
+        "Han Seo-jun",
+        "Oceans and Fisheries Minister",
+        "Ministry of Oceans and Fisheries",
+    )
+
+
+def test_a_place_before_governor_belongs_to_the_office():
+    text = (
+        "South Jeolla Governor Ma Hyeon-seok visited Yeosu Hanbit Hospital on Monday.\n\n"
+        '"The islands need this hospital," the governor said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Ma Hyeon-seok", "South Jeolla Governor", None)
+    assert institutions_of(text) == ["Yeosu Hanbit Hospital"]
+
+
+def test_a_titled_list_of_signers_names_each_person_with_their_own_body():
+    text = (
+        "Trade and Industry Minister Oh Jin-ae, Busan Mayor Cha Dong-min, institute "
+        "President Bae Su-jin and hospital Director Ko Eun-hye signed the MOU on Monday. "
+        "The Ministry of Trade and Industry, the Busan Marine Institute and Saha "
+        "Hospital are the parties."
+    )
+    result = analyse(text)
+    assert result.agreement.signatories == ["Oh Jin-ae", "Cha Dong-min", "Bae Su-jin", "Ko Eun-hye"]
+    details = {d["name"]: d["institution"] for d in result.agreement.signatory_details}
+    assert details["Cha Dong-min"] is None
+
+
+def test_a_title_after_a_full_name_and_and_starts_another_person():
+    text = (
+        "Orla College President Ines Varga and Dean Piet Smit of Halloran School of Nursing "
+        'signed the agreement.\n\n"We begin next spring," Smit said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Piet Smit", "Dean", "Halloran School of Nursing")
+    # Two titles of one person joined by "and" stay one title.
+    text = 'Chairman and CEO Rolf Berg spoke. "We are ready," Berg said.'
+    [(_, speaker, title, _inst)] = quotes_of(text)
+    assert (speaker, title) == ("Rolf Berg", "Chairman and CEO")
+
+
+def test_a_name_with_and_before_a_title_is_the_whole_institution():
+    text = (
+        "Fenwick Eye and Ear Hospital signed an MOU with Cardew University on Monday.\n\n"
+        "Fenwick Eye and Ear Hospital Director Alma Roth signed for the hospital.\n\n"
+        '"Our surgeons will teach there," Roth said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Alma Roth", "Director", "Fenwick Eye and Ear Hospital")
+
+
+def test_a_generic_prefix_skips_the_organisation_the_sentence_names_next():
+    text = (
+        "Colwyn Hospital signed an affiliation agreement with Pembry Children’s Hospital on "
+        "the 3rd.\n\n"
+        "Hospital Director Ada Prys and Pembry Children’s Hospital Director Ian Holt signed "
+        'the agreement.\n\n"We will share our surgeons," Director Prys said.'
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Ada Prys", "Director", "Colwyn Hospital")
+
+
+def test_a_second_role_after_and_a_is_dropped_when_the_first_says_where():
+    text = (
+        "The Nordby Society for Sleep Medicine backs the plan.\n\n"
+        '"Sleep is medicine," said Jonas Ek, chair of the society and a lecturer at '
+        "Skarby University."
+    )
+    [(_, speaker, title, inst)] = quotes_of(text)
+    assert (speaker, title, inst) == ("Jonas Ek", "chair", "Nordby Society for Sleep Medicine")
+
+
+def test_a_date_after_said_in_a_filing_is_the_announcement():
+    text = (
+        "Pelham Bio signed a supply deal with Ardent Pharma, the company said in a regulatory "
+        "filing Tuesday. Under the deal, signed last Thursday, Ardent will buy the drug."
+    )
+    assert agreement_of(text).date_phrase == "last Thursday"
+
+
+def test_a_parent_that_owns_the_company_named_next_is_not_a_party():
+    text = "Gwanak Hospital signed an MOU with Daerim Group’s software arm Daerim Cloud on Monday."
+    result = analyse(text)
+    assert result.agreement.parties == ["Gwanak Hospital", "Daerim Cloud"]
+    assert result.institutions == ["Gwanak Hospital", "Daerim Cloud"]
+
+
+def test_a_province_named_with_its_status_is_a_government_not_a_party():
+    text = (
+        "Sejong Heart Hospital signed an agreement with the Gangwon Special Self-Governing "
+        "Province on Tuesday to train paramedics."
+    )
+    result = analyse(text)
+    assert result.agreement.parties == ["Sejong Heart Hospital"]
+    assert result.institutions == ["Sejong Heart Hospital"]
+
+
+def test_a_country_after_a_company_form_is_a_description():
+    assert institutions_of("Mekong Optics Ltd. of Cambodia will supply the lenses.") == [
+        "Mekong Optics Ltd."
+    ]
+
+
+def test_a_places_government_department_is_an_institution_not_a_unit():
+    text = (
+        "The Oregon Department of Human Services will pay for the visits. Nurses from the "
+        "Department of Pediatrics at Alder Hospital will make them."
+    )
+    assert institutions_of(text) == ["Oregon Department of Human Services", "Alder Hospital"]
+
+
+def test_a_funder_in_the_signing_sentence_is_not_a_party():
+    text = (
+        "Haneul Clinic signed an MOU with Tarlac Provincial Hospital on May 2, with support "
+        "from the Asia Rural Health Foundation."
+    )
+    assert agreement_of(text).parties == ["Haneul Clinic", "Tarlac Provincial Hospital"]
+
+
+# Ten paragraphs in the held-out styles, written after the seventh-round fixes to
+# probe parties and institutions; 3 failed on their parties on first run (a
+# parent's possessive before its company, a province named with its status, a
+# funder and a country after a company form), and checking the institution lists
+# by hand found a fourth (a state's Department of Health left out, which once
+# found was read as a party until "witnessed by officials from" was a witness).
+# All were fixed by the last rules above.
+SEVENTH_ROUND_PROBES = [
+    (
+        "Kyunghwa Pharmaceutical, together with its subsidiary Kyunghwa Bio, signed a research agreement with the Korea Research Institute of Bioscience and Biotechnology (KRIBB) on the 21st.",
+        [
+            "Kyunghwa Pharmaceutical",
+            "Kyunghwa Bio",
+            "Korea Research Institute of Bioscience and Biotechnology",
+        ],
+        [
+            "Kyunghwa Pharmaceutical",
+            "Kyunghwa Bio",
+            "Korea Research Institute of Bioscience and Biotechnology",
+        ],
+    ),
+    (
+        "Incheon Metropolitan City and Songdo Global Hospital signed a business agreement on Monday to open a clinic for foreign residents.",
+        ["Songdo Global Hospital"],
+        ["Songdo Global Hospital"],
+    ),
+    (
+        "The Dongseo Institute of Advanced Materials and Health (DIAMH) was founded in 2011 to study implant coatings.\n\nLast week, DIAMH and Parkview Hospital signed a contract to test its new hip implant.",
+        ["Dongseo Institute of Advanced Materials and Health", "Parkview Hospital"],
+        ["Dongseo Institute of Advanced Materials and Health", "Parkview Hospital"],
+    ),
+    (
+        "Jinju National University Hospital inked a deal with Seokwang Holdings’ biotech arm Seokwang Life Sciences on Tuesday, the hospital said.",
+        ["Jinju National University Hospital", "Seokwang Life Sciences"],
+        ["Jinju National University Hospital", "Seokwang Life Sciences"],
+    ),
+    (
+        "Yeonhwa University Medical Center and Bitgaram Robotics Inc. will build a rehabilitation robot together.\n\nBoth parties signed a memorandum of understanding on Friday at a ceremony hosted by the Daegu Medical Devices Association.",
+        ["Yeonhwa University Medical Center", "Bitgaram Robotics Inc."],
+        [
+            "Yeonhwa University Medical Center",
+            "Bitgaram Robotics Inc.",
+            "Daegu Medical Devices Association",
+        ],
+    ),
+    (
+        "A consortium of Halla Regional Cancer Center, Jeju Bio Valley Co. and the University of Tamna signed an agreement with the Jeju Special Self-Governing Province on Thursday.",
+        ["Halla Regional Cancer Center", "Jeju Bio Valley Co.", "University of Tamna"],
+        ["Halla Regional Cancer Center", "Jeju Bio Valley Co.", "University of Tamna"],
+    ),
+    (
+        "Namsan Eye Hospital of Hanseong University signed an MOU with Lotus Eye Care Ltd. of Vietnam on March 4, with funding from the Korea International Cooperation Agency.",
+        ["Namsan Eye Hospital of Hanseong University", "Lotus Eye Care Ltd."],
+        [
+            "Namsan Eye Hospital of Hanseong University",
+            "Lotus Eye Care Ltd.",
+            "Korea International Cooperation Agency",
+        ],
+    ),
+    (
+        "Cheongju Medical Center Director Oh Min-ho (left) and Daeyoung Systems CEO Yu Na-rae sign an MOU on digital wards at the hospital on Friday.\n\nThe hospital and the company will test ward robots from next year.",
+        ["Cheongju Medical Center", "Daeyoung Systems"],
+        ["Cheongju Medical Center", "Daeyoung Systems"],
+    ),
+    (
+        "The Korea Institute of Radiological and Medical Sciences (KIRAMS) and the Nuclear Safety and Security Commission signed an agreement on Wednesday to share data on medical radiation exposure.",
+        [
+            "Korea Institute of Radiological and Medical Sciences",
+            "Nuclear Safety and Security Commission",
+        ],
+        [
+            "Korea Institute of Radiological and Medical Sciences",
+            "Nuclear Safety and Security Commission",
+        ],
+    ),
+    (
+        "Marlowe Health System signed a joint venture agreement with Crane & Hollis Partners LLC on June 2 to build an outpatient surgery center in Tacoma, witnessed by officials from the Washington State Department of Health.",
+        ["Marlowe Health System", "Crane & Hollis Partners LLC"],
+        [
+            "Marlowe Health System",
+            "Crane & Hollis Partners LLC",
+            "Washington State Department of Health",
+        ],
+    ),
+]
+
+
+def test_probe_paragraphs_after_the_seventh_round():
+    for text, parties, institutions in SEVENTH_ROUND_PROBES:
+        result = analyse(text)
+        assert result.agreement is not None, text
+        assert result.agreement.parties == parties, text
+        assert result.institutions == institutions, text
+
+
+def test_an_owner_described_in_an_appositive_is_not_a_party():
+    text = (
+        "Sorae Hospital signed a supply contract with Bitna Devices Inc., a wholly owned "
+        "subsidiary of Gukje Holdings, on Friday."
+    )
+    result = analyse(text)
+    assert result.agreement.parties == ["Sorae Hospital", "Bitna Devices Inc."]
+    assert "Gukje Holdings" in result.institutions
