@@ -16,7 +16,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import live_drafts, previews, views, workflow
-from articles.forms import ArticleAdminForm, PreviewLinkForm, QuoteFormSet
+from articles.forms import ArticleAdminForm, BylineFormSet, PreviewLinkForm, QuoteFormSet
 from articles.models import (
     Article,
     ArticleStatus,
@@ -69,6 +69,7 @@ class LiveDraftInlineMixin:
 
 class BylineInline(LiveDraftInlineMixin, admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     draft_relation = "bylines"
     extra = 0
     autocomplete_fields = ["person"]
@@ -388,6 +389,11 @@ class ArticleAdmin(NewsroomVersionAdmin):
             return obj
         if draft is not None:
             live_drafts.draft_article(obj, draft.content)
+            if not live_drafts.article_is_live(obj):
+                # Changes prepared while the story was live, unpublished since:
+                # its own form shows them, and saving makes them its content.
+                obj.leftover_live_draft = draft
+                return obj
         obj.in_draft_mode = True
         obj.live_draft_row = draft
         return obj
@@ -400,6 +406,8 @@ class ArticleAdmin(NewsroomVersionAdmin):
         context = {}
         if obj is not None and getattr(obj, "in_draft_mode", False):
             context = self._draft_context(request, obj)
+        elif obj is not None and getattr(obj, "leftover_live_draft", None) is not None:
+            context = {"live_draft_leftover": obj.leftover_live_draft}
         context.update(extra_context or {})
         return super().change_view(request, object_id, form_url, context)
 
@@ -445,7 +453,11 @@ class ArticleAdmin(NewsroomVersionAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         with transaction.atomic():
-            stored = live_drafts.draft_stamp_stored(obj.pk)
+            if getattr(obj, "leftover_live_draft", None) is not None:
+                # Its form is the story's own, opened at the story's version.
+                stored = record_stamp(Article.objects.get(pk=obj.pk))
+            else:
+                stored = live_drafts.draft_stamp_stored(obj.pk)
             if request.POST.get(OPENED_VERSION_FIELD) != stored:
                 messages.error(
                     request,
@@ -457,7 +469,7 @@ class ArticleAdmin(NewsroomVersionAdmin):
             elif live_drafts.live_draft_discard(article=obj):
                 messages.success(
                     request,
-                    gettext("Discarded the draft changes; the live version is as it was."),
+                    gettext("Discarded the draft changes; the story is as it was stored."),
                 )
             else:
                 messages.info(request, gettext("There were no draft changes to discard."))
@@ -679,20 +691,18 @@ class ArticleAdmin(NewsroomVersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
+        if change and getattr(obj, "leftover_live_draft", None) is not None:
+            self._draft_rows_save(request, form, formsets, change)
+            obj.implied_links_add()
+            live_drafts.live_draft_discard(article=obj)
+            return None
         if not (change and getattr(obj, "in_draft_mode", False)):
             super().save_related(request, form, formsets, change)
             obj.implied_links_add()
             return None
         action = live_drafts.draft_action(request.POST)
         if action == live_drafts.PUBLISH_CHANGES:
-            super().save_related(request, form, formsets, change)
-            for formset in formsets:
-                if isinstance(formset, live_drafts.DraftRowsFormSetMixin):
-                    # Live rows the draft removed are not in its formset.
-                    kept = {f.instance.pk for f in formset.forms if f.instance.pk is not None}
-                    formset.model._default_manager.filter(**{formset.fk.name: obj}).exclude(
-                        pk__in=kept
-                    ).delete()
+            self._draft_rows_save(request, form, formsets, change)
             obj.implied_links_add()
             live_drafts.live_draft_published(article=obj, user=request.user)
             request._live_draft_done = "published"
@@ -713,6 +723,18 @@ class ArticleAdmin(NewsroomVersionAdmin):
         else:
             request._live_draft_done = "saved"
         return None
+
+    def _draft_rows_save(self, request, form, formsets, change):
+        """Save a form showing a draft to the story, its inline rows as the draft has them."""
+        obj = form.instance
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if isinstance(formset, live_drafts.DraftRowsFormSetMixin):
+                # Live rows the draft removed are not in its formset.
+                kept = {f.instance.pk for f in formset.forms if f.instance.pk is not None}
+                formset.model._default_manager.filter(**{formset.fk.name: obj}).exclude(
+                    pk__in=kept
+                ).delete()
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_live_draft_done", "published") != "published":

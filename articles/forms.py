@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from articles import live_drafts, previews, workflow
 from articles.models import Article, ArticleStatus, PreviewLink, links_implied
+from institutions.models import AgreementParty, unconfirmed_message, unconfirmed_records
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import LockedModelForm
 from newsroom.validation import refuse_unless_confirmed
@@ -45,6 +46,42 @@ class PreviewLinkForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+def goes_public_on_save(article, data, *, status=None):
+    """Whether saving ``article`` as posted (``data``) makes what the form holds public.
+
+    A published story saved directly (or a scheduled one, at its time), or
+    a live story's draft sent with "Publish changes"; a draft of a live
+    story saved as a draft does not. ``status`` is the one the form chose,
+    where the instance does not carry it yet.
+    """
+    if (status or article.status) != ArticleStatus.PUBLISHED:
+        return False
+    if getattr(article, "in_draft_mode", False):
+        return live_drafts.draft_action(data) == live_drafts.PUBLISH_CHANGES
+    return True
+
+
+def proposals_refuse(*, people_ids=(), institution_ids=()):
+    """Refuse a save that would publish a writer's proposal, naming it.
+
+    Judged on what the form submits: the stored rows alone let a proposal
+    quoted, credited or linked in the publishing save itself go out.
+    """
+    proposals = unconfirmed_records(people_ids=people_ids, institution_ids=institution_ids)
+    if proposals:
+        raise forms.ValidationError(unconfirmed_message(proposals), code="unconfirmed_records")
+
+
+def _row_people(formset):
+    return [
+        form.cleaned_data["person"].pk
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and form.cleaned_data.get("person") is not None
+    ]
+
+
 class ArticleAdminForm(LockedModelForm):
     """Server-side workflow rules; the hidden widgets are not the only guard."""
 
@@ -61,6 +98,9 @@ class ArticleAdminForm(LockedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The form and its formsets judge proposals on the submitted records
+        # (goes_public_on_save); the model's check would judge the stored ones.
+        self.instance.proposals_judged_on_submission = True
         if self.draft_mode:
             content = getattr(self.instance, "draft_content", None)
             if content is not None and "tags" in self.fields:
@@ -263,6 +303,17 @@ class ArticleAdminForm(LockedModelForm):
             # Published with the time left empty means now, as in WordPress
             # and Wagtail; the editor asked for it and the field says so.
             cleaned["published_at"] = timezone.now().replace(microsecond=0)
+        if not self.errors and goes_public_on_save(self.instance, self.data, status=status):
+            agreements = [agreement.pk for agreement in cleaned.get("agreements") or []]
+            proposals_refuse(
+                people_ids=[person.pk for person in cleaned.get("people") or []],
+                institution_ids=[
+                    *(institution.pk for institution in cleaned.get("institutions") or []),
+                    *AgreementParty.objects.filter(agreement__in=agreements).values_list(
+                        "institution_id", flat=True
+                    ),
+                ],
+            )
         published_at = cleaned.get("published_at", self.instance.published_at)
         embargo_until = cleaned.get("embargo_until", self.instance.embargo_until)
         if not self.errors and published_at and embargo_until and embargo_until < published_at:
@@ -314,6 +365,17 @@ class ArticleAdminForm(LockedModelForm):
                 )
 
 
+class BylineFormSet(forms.BaseInlineFormSet):
+    """Bylines: a writer's proposed person is credited on a public story only once confirmed."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        if goes_public_on_save(self.instance, self.data):
+            proposals_refuse(people_ids=_row_people(self))
+
+
 class QuoteFormSet(forms.BaseInlineFormSet):
     """Quotes whose speaker held no recorded position on the story's date print a bare name."""
 
@@ -321,6 +383,8 @@ class QuoteFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(form.errors for form in self.forms):
             return
+        if goes_public_on_save(self.instance, self.data):
+            proposals_refuse(people_ids=_row_people(self))
         day = self.instance.quote_date()
         warnings = []
         for form in self.forms:

@@ -677,9 +677,10 @@ class Article(EditedRecord):
             problems["section"] = _("Choose a section before publishing.")
         if self.lead_image and not (self.lead_image_alt or "").strip():
             problems["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")
-        if self.pk is not None:
+        if self.pk is not None and not getattr(self, "proposals_judged_on_submission", False):
             # Writers' proposals stay off the public site until an editor
             # confirms or merges them, and so do the stories naming them.
+            # (The admin judges the rows it submits instead: articles.forms.)
             proposals = unconfirmed_records(
                 people_ids=Person.objects.filter(
                     Q(quotes__article=self) | Q(bylines__article=self) | Q(articles=self)

@@ -49,6 +49,7 @@ from institutions.models import (
     InstitutionKind,
     Person,
     Position,
+    may_confirm,
     proposal_fields,
 )
 from newsroom import revisions
@@ -878,8 +879,22 @@ def press_release_import(*, plan, user):
     ):
         institutions = _institutions_create(plan.institutions, user=user)
         people = {p.key: (p.existing or _person_create(p, user=user)) for p in plan.people}
+        # Titles a writer may not record on someone else's record: the quote
+        # prints them as typed instead, and the directory stays as it was.
+        typed_titles = {}
         for p in plan.people:
-            _position_ensure(p, people[p.key], institutions)
+            if _may_add_position(user, people[p.key]):
+                _position_ensure(p, people[p.key], institutions)
+            elif (
+                p.title
+                and p.institution in institutions
+                and p.position not in ("none", "held")
+                and not p.position.startswith("e:")
+                and not position_match(
+                    person=people[p.key], institution=institutions[p.institution], title=p.title
+                )
+            ):
+                typed_titles[p.key] = f"{p.title}, {institutions[p.institution].name}"
         article = Article(
             headline=plan.headline,
             slug=_unique_slug(Article, plan.headline),
@@ -897,7 +912,7 @@ def press_release_import(*, plan, user):
                 article=article,
                 person=people[quote.person],
                 text=quote.text,
-                title_override=quote.title_override[:250],
+                title_override=(quote.title_override or typed_titles.get(quote.person, ""))[:250],
                 order=order,
             )
         linked = {plan.key for plan in plan.institutions if plan.link}
@@ -965,6 +980,17 @@ def _person_create(plan, *, user):
         name=plan.name[:200],
         slug=_unique_slug(Person, plan.name),
         **proposal_fields(user, Person),
+    )
+
+
+def _may_add_position(user, person):
+    """Editors record titles on anyone; writers only on the people they proposed.
+
+    The position admin's rule: a new title on a confirmed record prints at
+    once on the person's page and every story quoting them.
+    """
+    return may_confirm(user, Person) or (
+        not person.confirmed and person.proposed_by_id == user.pk
     )
 
 

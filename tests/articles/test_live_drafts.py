@@ -558,3 +558,36 @@ def test_publish_changes_to_a_story_still_to_come_say_when_readers_see_them(edit
     assert response.status_code == 302
     page = editor_client.get(response["Location"]).content.decode()
     assert "readers see them when it goes live" in page
+
+
+def test_draft_changes_left_by_unpublishing_are_shown_and_saved_into_the_story(
+    writer_client, writers_live
+):
+    _draft_post(writer_client, writers_live, headline=DRAFT_WORDS)
+    assert LiveDraft.objects.filter(article=writers_live).exists()
+    workflow.article_unpublish(article=writers_live, user=make_staff("Editor"))
+
+    page = writer_client.get(change_url(writers_live))
+    content = page.content.decode()
+    assert "unpublished while it had draft changes" in content
+    assert page.context["adminform"].form["headline"].value() == DRAFT_WORDS
+    # The story is the writer's own draft again: the form saves it, with a status.
+    assert 'name="status"' in content and 'name="_save_draft"' not in content
+
+    assert _draft_post(writer_client, writers_live, button=None).status_code == 302
+
+    stored = Article.objects.get(pk=writers_live.pk)
+    assert (stored.headline, stored.status) == (DRAFT_WORDS, ArticleStatus.DRAFT)
+    assert not LiveDraft.objects.filter(article=writers_live).exists()
+
+
+def test_draft_changes_left_by_unpublishing_can_be_discarded(writer_client, writers_live):
+    _draft_post(writer_client, writers_live, headline=DRAFT_WORDS)
+    workflow.article_unpublish(article=writers_live, user=make_staff("Editor"))
+
+    response = _draft_post(writer_client, writers_live, button="_discard_draft")
+
+    assert response.status_code == 302
+    assert not LiveDraft.objects.filter(article=writers_live).exists()
+    assert Article.objects.get(pk=writers_live.pk).headline == "Writer's live story"
+    assert "unpublished while" not in writer_client.get(change_url(writers_live)).content.decode()

@@ -404,6 +404,30 @@ def test_a_writer_drafts_and_the_people_they_add_are_proposals(writer_client):
 
 
 @pytest.mark.django_db
+def test_a_writer_gives_no_new_title_to_a_confirmed_person_and_the_quote_prints_it(
+    writer_client,
+):
+    make_section()
+    yonsei = make_institution(name="Yonsei University College of Medicine")
+    choi = make_person(name="Choi Jae-young")
+    # His stored title differs from the release's: the import would add a position.
+    make_position(person=choi, institution=yonsei, title="Vice dean")
+    review = analyse_page(writer_client)
+    created = writer_client.post(reverse(CREATE), review_data(review))
+    assert created.status_code == 302, created.context["form"].errors
+
+    assert list(choi.positions.values_list("title", flat=True)) == ["Vice dean"]
+    overrides = set(Quote.objects.filter(person=choi).values_list("title_override", flat=True))
+    assert len(overrides) == 1
+    (override,) = overrides
+    assert override.lower().startswith("dean")
+    assert "Yonsei University College of Medicine" in override
+    # The people the writer added get their titles recorded, as proposals.
+    added = Person.objects.exclude(pk=choi.pk)
+    assert added and all(p.positions.exists() for p in added)
+
+
+@pytest.mark.django_db
 def test_choosing_new_without_the_permission_creates_nothing(client):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission

@@ -461,3 +461,105 @@ def test_a_story_naming_a_proposal_cannot_be_published_until_it_is_confirmed(edi
     assert article_publish(article=article, user=editor) == {}
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
+
+
+# The publication gate judges what the publishing save itself submits.
+
+
+def _publishing_post(client, article, **changes):
+    from django.utils import timezone
+
+    page = client.get(change_url(article))
+    data = admin_form_data(page, **changes)
+    if article.status != "published":
+        data["status"] = "published"
+        now = timezone.localtime()
+        data["published_at_0"], data["published_at_1"] = f"{now:%Y-%m-%d}", "00:00:00"
+    data[WARNINGS_CONFIRMED] = "on"
+    return client.post(change_url(article), data)
+
+
+@pytest.mark.parametrize("relation", ["quote", "byline", "people", "institutions", "agreement"])
+def test_a_proposal_added_in_the_publishing_save_itself_is_refused(editor_client, relation):
+    from articles.models import Article, ArticleStatus
+    from tests.support.factories import make_agreement, make_article, make_staff
+
+    writer = make_staff("Writer")
+    person = make_person(name="Kim Proposed", confirmed=False, proposed_by=writer)
+    institution = make_institution(name="Proposed Institute", confirmed=False, proposed_by=writer)
+    article = make_article(status=ArticleStatus.DRAFT, headline="About to go out")
+    changes = {
+        "quote": {
+            "quotes-0-person": str(person.pk),
+            "quotes-0-text": "Words.",
+            "quotes-0-order": "0",
+            "quotes-TOTAL_FORMS": "1",
+        },
+        "byline": {
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-0-person": str(person.pk),
+            "bylines-0-order": "0",
+        },
+        "people": {"people": [str(person.pk)]},
+        "institutions": {"institutions": [str(institution.pk)]},
+        "agreement": {
+            "agreements": [str(make_agreement(parties=[institution, make_institution()]).pk)]
+        },
+    }[relation]
+
+    response = _publishing_post(editor_client, article, **changes)
+
+    assert response.status_code == 200
+    assert "names records a writer proposed" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == ArticleStatus.DRAFT
+    assert editor_client.get(article.get_absolute_url()).status_code == 200  # staff preview
+    from django.test import Client
+
+    assert Client().get(article.get_absolute_url()).status_code == 404
+
+
+def test_publishing_a_writers_draft_changes_that_quote_a_proposal_is_refused(editor_client):
+    from articles.models import Article, LiveDraft, Quote
+    from tests.support.factories import make_article, make_staff
+
+    writer = make_staff("Writer")
+    person = make_person(name="Kim Proposed", confirmed=False, proposed_by=writer)
+    live = make_article(headline="Live story", created_by=writer)
+    page = editor_client.get(change_url(live))
+    data = admin_form_data(
+        page,
+        **{
+            "quotes-TOTAL_FORMS": "1",
+            "quotes-0-person": str(person.pk),
+            "quotes-0-text": "Words by a proposal.",
+            "quotes-0-order": "0",
+            WARNINGS_CONFIRMED: "on",
+        },
+    )
+    # Saved as draft changes: allowed, nothing public.
+    assert editor_client.post(change_url(live), {**data, "_save_draft": "1"}).status_code == 302
+    assert LiveDraft.objects.filter(article=live).exists()
+
+    page = editor_client.get(change_url(live))
+    data = admin_form_data(page, **{WARNINGS_CONFIRMED: "on"})
+    response = editor_client.post(change_url(live), {**data, "_publish_changes": "1"})
+
+    assert response.status_code == 200
+    assert "names records a writer proposed" in response.content.decode()
+    assert not Quote.objects.filter(article=live).exists()
+    assert "Words by a proposal" not in Article.objects.get(pk=live.pk).body
+
+
+def test_a_published_story_naming_a_proposal_can_drop_it_in_one_save(editor_client):
+    from articles.models import ArticleStatus, Quote
+    from tests.support.factories import make_article, make_quote, make_staff
+
+    writer = make_staff("Writer")
+    person = make_person(name="Kim Proposed", confirmed=False, proposed_by=writer)
+    article = make_article(status=ArticleStatus.REVIEW, headline="Almost ready")
+    make_quote(article=article, person=person, text="To be dropped.")
+
+    response = _publishing_post(editor_client, article, **{"quotes-0-DELETE": "on"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not Quote.objects.filter(article=article).exists()
