@@ -989,9 +989,7 @@ def _may_add_position(user, person):
     The position admin's rule: a new title on a confirmed record prints at
     once on the person's page and every story quoting them.
     """
-    return may_confirm(user, Person) or (
-        not person.confirmed and person.proposed_by_id == user.pk
-    )
+    return may_confirm(user, Person) or (not person.confirmed and person.proposed_by_id == user.pk)
 
 
 def _position_ensure(plan, person, institutions):
