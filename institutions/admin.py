@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Quote
 from institutions.expiry import AgreementExpiryFilter
 from institutions.forms import (
+    AgreementAdminForm,
     AgreementPartyForm,
     AgreementPartyFormSet,
     InstitutionAdminForm,
     PersonAdminForm,
     ProposalMergeForm,
+    free_slug_for,
 )
 from institutions.models import (
     Agreement,
@@ -80,6 +82,45 @@ def writer_refusal(record):
         "%(name)s is another writer's proposal: only they, or an editor, may change it. "
         "You may still choose it in your stories, and propose new people and institutions."
     ) % {"name": record}
+
+
+class SlugFromTextAdminMixin:
+    """The slug made from the name on the server, shown as the name is typed.
+
+    No ``prepopulated_fields``: Django's browser slug maker drops Korean
+    letters ("김철수" gave an empty slug). static/admin/newsroom/slug.js asks
+    ``slug_view`` instead, and the form makes the same slug on saving when
+    the field is left empty (``SlugFromTextForm``).
+    """
+
+    class Media:
+        js = ["admin/newsroom/slug.js"]
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            # Before the admin's own "<path:object_id>/", which would take it.
+            path(
+                "slug/",
+                self.admin_site.admin_view(self.slug_view),
+                name=f"{opts.app_label}_{opts.model_name}_slug",
+            ),
+            *super().get_urls(),
+        ]
+
+    def slug_view(self, request):
+        """The slug a name gets (``?headline=``, as slug.js asks), as saving would make it, as JSON."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        exclude = request.GET.get("exclude", "")
+        slug = free_slug_for(
+            self.model,
+            request.GET.get("headline", "")[:1000],
+            exclude_pk=int(exclude) if exclude.isascii() and exclude.isdecimal() else None,
+        )
+        response = JsonResponse({"slug": slug})
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class ProposalFilter(admin.SimpleListFilter):
@@ -357,13 +398,12 @@ class PositionInline(SaneDatesAdminMixin, admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ProposalAdminMixin, NewsroomVersionAdmin):
+class InstitutionAdmin(SlugFromTextAdminMixin, ProposalAdminMixin, NewsroomVersionAdmin):
     form = InstitutionAdminForm
     list_display = ["name", "short_name", "kind", "parent", "city", "country", "updated_at"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent", "proposed_by"]
     search_fields = ["name", "short_name", "korean_name", "aliases"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     # Eight kinds: one click on a visible choice rather than opening a list.
     radio_fields = {"kind": admin.HORIZONTAL}
@@ -395,11 +435,10 @@ class InstitutionAdmin(ProposalAdminMixin, NewsroomVersionAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ProposalAdminMixin, NewsroomVersionAdmin):
+class PersonAdmin(SlugFromTextAdminMixin, ProposalAdminMixin, NewsroomVersionAdmin):
     form = PersonAdminForm
     list_display = ["name", "korean_name", "current_title", "updated_at"]
     search_fields = ["name", "korean_name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
     readonly_fields = ["quotes_given"]
     date_hierarchy = "created_at"
@@ -532,11 +571,11 @@ class AgreementAreaInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(NewsroomVersionAdmin):
+class AgreementAdmin(SlugFromTextAdminMixin, NewsroomVersionAdmin):
+    form = AgreementAdminForm
     list_display = ["title", "kind", "signed_on", "expires_on", "status_label", "party_names"]
     list_filter = ["kind", AgreementExpiryFilter, "signed_on"]
     search_fields = ["title", "summary", "parties__name", "parties__short_name"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["renews"]
     readonly_fields = ["renewed_by"]
     date_hierarchy = "signed_on"

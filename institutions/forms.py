@@ -1,4 +1,4 @@
-"""The institution admin's forms: warnings for records that are probably wrong."""
+"""The institution admin's forms: slugs made on the server, warnings for records that are probably wrong."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -8,9 +8,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from institutions.models import AgreementParty, Person, Position
+from institutions.models import Agreement, AgreementParty, Person, Position
 from newsroom.locking import LockedModelForm
+from newsroom.text import free_slug_in
 from newsroom.validation import refuse_unless_confirmed
+
+# The field each record's slug is made from.
+SLUG_SOURCES = {"institution": "name", "person": "name", "agreement": "title"}
 
 
 def _admin_links(records):
@@ -30,7 +34,76 @@ def _admin_links(records):
     )
 
 
-class DuplicateWarningForm(LockedModelForm):
+def free_slug_for(model, text, *, exclude_pk=None):
+    """A slug for ``text`` that no other ``model`` record holds, Hangul romanised.
+
+    "서울대학교 의과대학" gives "seouldaehakgyo-uigwadaehak", and "-2" is added
+    when that is taken; a name with nothing to spell gives the model's name.
+    """
+    return free_slug_in(
+        model._default_manager.all(),
+        text or "",
+        max_length=model._meta.get_field("slug").max_length,
+        fallback=model._meta.model_name,
+        exclude_pk=exclude_pk,
+    )
+
+
+class SlugFromTextForm(LockedModelForm):
+    """The slug may be left empty: the server makes it from the name (or title).
+
+    Django's browser slug maker drops Korean letters, so "김철수" left the
+    slug empty and the form refused it. The slug is shown as the name is
+    typed by static/admin/newsroom/slug.js, asking the admin's ``slug/``
+    view (``SlugFromTextAdminMixin``), and made again on saving.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("slug")
+        if field is None:
+            return
+        opts = self._meta.model._meta
+        source = SLUG_SOURCES[opts.model_name]
+        field.required = False
+        field.help_text = _(
+            "Part of the web address. Leave empty to make it from the %(source)s "
+            "(Korean is romanised)."
+        ) % {"source": opts.get_field(source).verbose_name}
+        if self.instance.pk is None:
+            # Filled as the name is typed, until the officer types a slug.
+            field.widget.attrs.update(
+                {
+                    "data-slug-url": reverse(f"admin:{opts.app_label}_{opts.model_name}_slug"),
+                    "data-slug-source": self.add_prefix(source),
+                }
+            )
+
+    def clean_slug(self):
+        """An empty slug is made from the name; one another record holds is refused with a link."""
+        model = self._meta.model
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            source = SLUG_SOURCES[model._meta.model_name]
+            text = self.cleaned_data.get(source) or self.data.get(self.add_prefix(source), "")
+            slug = free_slug_for(model, str(text), exclude_pk=self.instance.pk)
+        holder = model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            raise forms.ValidationError(
+                format_html(
+                    _(
+                        "The address “{}” is already used by {}. Choose another slug, "
+                        "or leave it empty to have one made."
+                    ),
+                    slug,
+                    _admin_links([holder]),
+                ),
+                code="slug_taken",
+            )
+        return slug
+
+
+class DuplicateWarningForm(SlugFromTextForm):
     """Warns, with links, when the record looks like one that already exists."""
 
     duplicate_message = ""
@@ -63,6 +136,12 @@ class InstitutionAdminForm(DuplicateWarningForm):
         "An institution with this Korean name, or whose name or alias matches this one's, "
         "is already recorded: {}. Open it to check this is not the same institution."
     )
+
+
+class AgreementAdminForm(SlugFromTextForm):
+    class Meta:
+        model = Agreement
+        fields = "__all__"
 
 
 class ProposalMergeForm(forms.Form):

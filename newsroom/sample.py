@@ -3,6 +3,10 @@
 The records live in ``sample_newsroom.toml`` next to this module; its header
 describes the format. Every record is found by its slug before it is created, so
 loading twice changes nothing, and times are fixed the first time a record is made.
+
+Each record is given a first revision, as a save in the admin would: an edit
+conflict on its first edit then compares three ways (what the editor opened,
+theirs, mine) instead of two.
 """
 
 import datetime
@@ -30,9 +34,21 @@ from institutions.models import (
     Person,
     Position,
 )
+from newsroom import revisions
 from newsroom.models import LibraryImage
 
 SAMPLE_PATH = Path(__file__).with_name("sample_newsroom.toml")
+
+# The kinds of sample record kept in revisions, with the sample's key for them.
+# Sections are not registered with revisions (articles/models.py), so they
+# have none to start from.
+REVISED_KINDS = (
+    (Institution, "institutions"),
+    (Person, "people"),
+    (Agreement, "agreements"),
+    (Article, "articles"),
+)
+REVISION_COMMENT = "Loaded with the sample newsroom."
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _LAST_WEEKDAY = re.compile(
@@ -291,6 +307,26 @@ def sample_staff_load(records):
     return new_accounts
 
 
+def sample_revisions_load(data):
+    """A first revision of every sample record that has none; return how many were made.
+
+    Made once everything is loaded, so a person's revision holds their
+    positions, an agreement's its parties and areas, and a story's its
+    quotes, bylines, tags and related stories. Records loaded before the
+    sample made revisions get theirs on the next load.
+    """
+    made = 0
+    for model, key in REVISED_KINDS:
+        slugs = [record["slug"] for record in data[key]]
+        for obj in model._default_manager.filter(slug__in=slugs).order_by("pk"):
+            if revisions.versions_of(obj).exists():
+                continue
+            with revisions.recorded(user=None, comment=REVISION_COMMENT):
+                revisions.add_to_current(obj)
+            made += 1
+    return made
+
+
 @transaction.atomic
 def sample_newsroom_load(*, now=None, with_staff=None):
     """Load the whole sample newsroom; return a short report of what was added."""
@@ -311,5 +347,6 @@ def sample_newsroom_load(*, now=None, with_staff=None):
         agreements=agreements,
         now=now,
     )
+    sample_revisions_load(data)
     accounts = sample_staff_load(data["staff"]) if with_staff else []
     return {"articles_created": created, "accounts": accounts}

@@ -105,3 +105,22 @@ def slug_from(text, *, max_length=200, fallback="story"):
     """An ASCII slug for ``text``: Hangul romanised, other letters as slugify keeps them."""
     slug = slugify(romanize_hangul(text or ""))[:max_length].strip("-")
     return slug or fallback
+
+
+def free_slug_in(queryset, text, *, max_length, fallback, exclude_pk=None, field="slug"):
+    """A slug for ``text`` no row of ``queryset`` holds: "-2", "-3"... when the plain one is taken.
+
+    For records without a slug manager of their own (institutions, people,
+    agreements); ``max_length`` is the slug field's, and room is kept for
+    the suffix.
+    """
+    base = slug_from(text, max_length=max(1, max_length - 10), fallback=fallback)
+    taken = set(
+        queryset.filter(**{f"{field}__startswith": base})
+        .exclude(pk=exclude_pk)
+        .values_list(field, flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
