@@ -1,6 +1,7 @@
 """The article admin's forms: the workflow rules enforced on the server."""
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -247,6 +248,28 @@ class ArticleAdminForm(LockedModelForm):
             self.data.get(self.add_prefix("headline"), ""), exclude_pk=self.instance.pk
         )
 
+    @staticmethod
+    def _tag_names_as_stored(names):
+        """``names`` spelt as the tags already stored, once each whatever the case.
+
+        "KAIST" typed where "kaist" exists is that tag: a writer was refused
+        for coining it, and an editor typing "KAIST, Kaist" made two more.
+        """
+        stored = {}
+        query = Q()
+        for name in {name.lower() for name in names}:
+            query |= Q(name__iexact=name)
+        if query:
+            for name in Tag.objects.filter(query).order_by("pk").values_list("name", flat=True):
+                stored.setdefault(name.lower(), name)
+        result, seen = [], set()
+        for name in names:
+            key = name.lower()
+            if key not in seen:
+                seen.add(key)
+                result.append(stored.get(key, name))
+        return result
+
     def clean_tags(self):
         """Tag names fit the tag table, and only editors coin new tags.
 
@@ -261,6 +284,7 @@ class ArticleAdminForm(LockedModelForm):
                 _("A tag has at most %(limit)d characters: “%(name)s…” is longer.")
                 % {"limit": TAG_NAME_MAX_LENGTH, "name": too_long[0][:40]}
             )
+        names = self._tag_names_as_stored(names)
         if not self.user_can_add_tags:
             existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
             new = [name for name in names if name not in existing]

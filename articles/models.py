@@ -43,7 +43,7 @@ from newsroom.renditions import (
     renditions_current,
     renditions_delete,
 )
-from newsroom.text import slug_from
+from newsroom.text import credit_without_prefix, slug_from
 
 logger = logging.getLogger(__name__)
 
@@ -693,6 +693,7 @@ class Article(EditedRecord):
 
     def clean(self):
         super().clean()
+        self.lead_image_credit = credit_without_prefix(self.lead_image_credit)
         errors = {}
         if self.lead_image and not self.lead_image_alt.strip():
             errors["lead_image_alt"] = _("Describe the lead image for readers who cannot see it.")

@@ -1,10 +1,13 @@
 import re
+from html.parser import HTMLParser
 
 import nh3
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
 from django.forms import Media
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django_prose_editor.config import allowlist_from_extensions
 from django_prose_editor.fields import ProseEditorField, ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
@@ -112,6 +115,27 @@ class AdminBodyEditorWidget(BodyEditorMixin, AdminProseEditorWidget):
     pass
 
 
+class _OutsidePictures(HTMLParser):
+    """The sources of the ``<img>`` elements that do not name a library picture."""
+
+    def __init__(self):
+        super().__init__()
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "img" and not LIBRARY_ID.fullmatch(attributes.get(LIBRARY_ATTRIBUTE) or ""):
+            self.sources.append(attributes.get("src") or "")
+
+
+def body_outside_pictures(html):
+    """Sources of the body's pictures that are not from the media library."""
+    parser = _OutsidePictures()
+    parser.feed(html or "")
+    parser.close()
+    return parser.sources
+
+
 class BodyFormField(ProseEditorFormField):
     def __init__(self, *args, **kwargs):
         widget = kwargs.get("widget")
@@ -121,6 +145,25 @@ class BodyFormField(ProseEditorFormField):
         )
         kwargs["widget"] = AdminBodyEditorWidget if admin else BodyEditorWidget
         super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        """Refuse pictures from elsewhere, which the CSP blocks and no rendition serves.
+
+        The editor's own image button asks for an address; a picture from
+        another site then showed broken to every reader, without width,
+        height or smaller copies.
+        """
+        super().validate(value)
+        outside = body_outside_pictures(value)
+        if outside:
+            raise ValidationError(
+                _(
+                    "Pictures in the body come from the media library: upload “%(source)s” "
+                    "there and insert it with “Insert image from library”, or remove it."
+                )
+                % {"source": (outside[0] or _("a picture without an address"))[:120]},
+                code="outside_picture",
+            )
 
 
 class SanitizedHTMLField(ProseEditorField):

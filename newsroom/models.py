@@ -29,6 +29,7 @@ from newsroom.renditions import (
     renditions_current,
     renditions_delete,
 )
+from newsroom.text import credit_without_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,7 @@ class LibraryImage(models.Model):
                 {"alt_text": _("Describe the picture for readers who cannot see it.")}
             )
         self.alt_text = self.alt_text.strip()
+        self.credit = credit_without_prefix(self.credit)
 
 
 def library_image_renditions_make(image, *, force=False):

@@ -1,5 +1,7 @@
 """Text helpers the apps share: slugs that work for Korean headlines too."""
 
+import re
+
 from django.utils.text import slugify
 
 # Revised Romanization of Korean, letter by letter: a Hangul syllable is
@@ -124,3 +126,17 @@ def free_slug_in(queryset, text, *, max_length, fallback, exclude_pk=None, field
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# "Photo: " is printed before every credit; a credit typed with its own
+# prefix printed "Photo: Photo: Kim Min-ji" on the page.
+CREDIT_PREFIX = re.compile(
+    r"^\s*(?:photo(?:graph)?s?|image|picture|credit)\s*(?:by\b|:|©)\s*",
+    re.IGNORECASE,
+)
+
+
+def credit_without_prefix(credit):
+    """A picture credit as printed after "Photo: ": any typed "Photo:"/"Photo by" dropped."""
+    stripped = CREDIT_PREFIX.sub("", credit or "", count=1).strip()
+    return stripped or (credit or "").strip()

@@ -88,3 +88,40 @@ def test_migration_repairs_empty_and_slashed_slugs():
     assert slugs[good.pk] == "good"
     assert slugs[empty.pk].startswith("tag-")
     assert slugs[slashed.pk] == "ab"
+
+
+def _tag_post(client, article, tags, **extra):
+    from newsroom.validation import WARNINGS_CONFIRMED
+    from tests.support.admin import admin_form_data, change_url
+
+    data = admin_form_data(
+        client.get(change_url(article)), tags=tags, **{WARNINGS_CONFIRMED: "on"}, **extra
+    )
+    return client.post(change_url(article), data)
+
+
+def test_a_writer_typing_a_tag_in_another_case_gets_the_stored_tag(writer_client):
+    from articles.models import ArticleStatus
+
+    Tag.objects.create(name="kaist")
+    article = make_article(status=ArticleStatus.DRAFT, created_by=writer_client.user)
+
+    response = _tag_post(writer_client, article, "KAIST")
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(article.tags.names()) == ["kaist"]
+    assert Tag.objects.count() == 1
+
+
+def test_an_editor_typing_one_tag_in_two_cases_makes_no_new_tags(editor_client):
+    Tag.objects.create(name="kaist")
+    article = make_article()
+
+    response = _tag_post(
+        editor_client, article, "KAIST, Kaist, vaccines, Vaccines", _publish_changes="1"
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # The stored spelling wins; a new tag typed twice is made once.
+    names = sorted(Tag.objects.values_list("name", flat=True), key=str.lower)
+    assert [name.lower() for name in names] == ["kaist", "vaccines"] and names[0] == "kaist"

@@ -22,7 +22,9 @@ from articles import previews
 from articles.models import ArticleStatus
 from newsroom.library import body_image_ids, body_images_render, body_rendition_names
 from newsroom.models import LibraryImage
+from newsroom.validation import WARNINGS_CONFIRMED
 from tests.browser.admin_helpers import CHROMIUM_FLAGS, Desk, chromium_path, session_sign_in
+from tests.support.admin import admin_form_data
 from tests.support.factories import image_upload, make_article, make_staff
 from tests.support.images import GPS_IFD, jpeg_with_gps, make_library_image, open_stored
 
@@ -618,3 +620,50 @@ def test_the_api_gives_a_body_picture_as_the_page_does(client):
     assert f'alt="{image.alt_text}"' in body
     assert re.search(r'srcset="http://testserver/media/renditions/[0-9a-f]{32}/w480\.jpg', body)
     assert "/admin/media/" not in body
+
+
+def test_a_picture_from_another_site_in_the_body_is_refused_with_the_input_kept(editor_client):
+    article = make_article(headline="Kept headline")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    outside = '<p>Text.</p><figure><img src="https://example.org/outside.jpg"></figure>'
+    data = admin_form_data(
+        editor_client.get(url),
+        body=outside,
+        headline="Typed headline",
+        **{WARNINGS_CONFIRMED: "on", "_publish_changes": "1"},
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Pictures in the body come from the media library" in page
+    assert "https://example.org/outside.jpg" in page
+    assert 'value="Typed headline"' in page
+    article.refresh_from_db()
+    assert article.headline == "Kept headline"
+
+
+def test_a_body_with_library_pictures_only_is_accepted(editor_client):
+    image = make_library_image()
+    article = make_article(headline="Kept headline")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(
+        editor_client.get(url),
+        body=body_with(image),
+        **{WARNINGS_CONFIRMED: "on", "_publish_changes": "1"},
+    )
+
+    assert editor_client.post(url, data).status_code == 302
+
+
+def test_a_credit_typed_with_its_own_photo_prefix_prints_it_once(client):
+    image = make_library_image()
+    image.credit = "Photo: Test Desk"
+    image.full_clean()
+    image.save()
+    article = make_article(body=body_with(image))
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Photo: Test Desk" in html and "Photo: Photo:" not in html
