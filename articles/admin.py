@@ -157,14 +157,16 @@ class PublicStateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(NewsroomVersionAdmin):
     form = ArticleAdminForm
+    # Draft changes next to the state: at the end of the row they fell off a
+    # 1366-pixel screen, and they are the only sign of unpublished edits.
     list_display = [
         "headline",
-        "section",
         "public_state",
+        "draft_changes",
+        "section",
         "published_local",
         "embargo_local",
-        "draft_changes",
-        "updated_at",
+        "updated_local",
         "updated_by",
     ]
     list_filter = [
@@ -592,11 +594,15 @@ class ArticleAdmin(NewsroomVersionAdmin):
 
     @admin.display(description=_("publication time"), ordering="published_at")
     def published_local(self, obj):
-        return newsroom_time_display(obj.published_at)
+        return newsroom_time_display(obj.published_at, short=True)
 
     @admin.display(description=_("embargoed until"), ordering="embargo_until")
     def embargo_local(self, obj):
-        return newsroom_time_display(obj.embargo_until) if obj.embargo_until else "—"
+        return newsroom_time_display(obj.embargo_until, short=True)
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_local(self, obj):
+        return newsroom_time_display(obj.updated_at, short=True)
 
     @admin.display(description=_("when it goes public"))
     def schedule_summary(self, obj):
@@ -765,7 +771,8 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 "version until an editor publishes them."
             ),
             "unchanged": gettext(
-                "The form says what the live version of “%s” says, so there is no draft to keep."
+                "Saved “%s”: the form says what the live version says, so no draft changes "
+                "are waiting."
             ),
         }[done]
         if done == "published" and not obj.is_published():

@@ -11,6 +11,8 @@ def test_editors_read_times_in_the_newsroom_zone_with_its_name():
     moment = datetime.datetime(2026, 11, 30, 0, 30, tzinfo=datetime.UTC)
     assert newsroom_zone_label(moment) == "Asia/Seoul (KST)"
     assert newsroom_time_display(moment) == "2026-11-30 09:30 Asia/Seoul (KST)"
+    # Lists name the zone by its abbreviation, to stay within a laptop's width.
+    assert newsroom_time_display(moment, short=True) == "2026-11-30 09:30 KST"
 
 
 @override_settings(TIME_ZONE="Europe/London")
