@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from newsroom import presence, revisions
 from newsroom.display import newsroom_time_display
 from newsroom.models import EditedRecord
+from newsroom.text import has_bidi_controls
 
 OPENED_VERSION_FIELD = "opened_version"
 MERGE_TOKEN_FIELD = "merge_token"
@@ -890,6 +891,15 @@ class LockedModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if has_bidi_controls(value):
+                self.add_error(
+                    name,
+                    _(
+                        "This text holds an invisible direction control (U+202A–U+202E or "
+                        "U+2066–U+2069) that would show it reversed; type it again without it."
+                    ),
+                )
         if not self.instance.pk or self.lock_disabled:
             return cleaned
         opened_with = cleaned.get(OPENED_VERSION_FIELD)

@@ -140,3 +140,14 @@ def credit_without_prefix(credit):
     """A picture credit as printed after "Photo: ": any typed "Photo:"/"Photo by" dropped."""
     stripped = CREDIT_PREFIX.sub("", credit or "", count=1).strip()
     return stripped or (credit or "").strip()
+
+
+# Bidirectional embedding, override and isolate controls: invisible, they
+# turn the rest of a line around ("a name shown reversed in lists and on
+# public pages", found by an outside check). Marks (U+200E, U+200F) are left
+# alone: they change no order of letters already written.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def has_bidi_controls(text):
+    return isinstance(text, str) and BIDI_CONTROLS.search(text) is not None

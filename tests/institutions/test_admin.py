@@ -150,3 +150,16 @@ def test_a_party_with_neither_institution_nor_a_placed_signatory_is_a_field_erro
     assert response.status_code == 200
     assert "Choose the institution, or a signatory to take it from." in response.content.decode()
     assert not Agreement.objects.exists()
+
+
+def test_a_name_with_an_invisible_direction_control_is_refused(editor_client):
+    person = make_person(name="Kim Min-ji")
+    url = reverse("admin:institutions_person_change", args=[person.pk])
+    data = admin_form_data(editor_client.get(url), name="\u202eij-niM miK")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "invisible direction control" in response.content.decode()
+    person.refresh_from_db()
+    assert person.name == "Kim Min-ji"
