@@ -1,7 +1,6 @@
 """The institution admin's forms: slugs made on the server, warnings for records that are probably wrong."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from institutions.models import Agreement, AgreementParty, Person, Position
 from newsroom.locking import LockedModelForm
 from newsroom.text import free_slug_in
-from newsroom.validation import refuse_unless_confirmed
+from newsroom.validation import FittingAutocompleteSelect, refuse_unless_confirmed
 
 # The field each record's slug is made from.
 SLUG_SOURCES = {"institution": "name", "person": "name", "agreement": "title"}
@@ -169,7 +168,7 @@ class ProposalMergeForm(forms.Form):
         # which admin's search to ask.
         source = Position._meta.get_field("person" if model is Person else "institution")
         field = self.fields["into"]
-        field.widget = AutocompleteSelect(source, admin_site)
+        field.widget = FittingAutocompleteSelect(source, admin_site)
         # After the widget: setting the queryset hands the widget its choices.
         field.queryset = model.objects.confirmed().exclude(pk=proposal.pk)
 

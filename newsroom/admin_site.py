@@ -9,6 +9,9 @@ fetches what the labels read, so a page of choices stays one or two queries.
 Every model's add and change form also keeps what the editor types
 (newsroom/autosave.py) and tells who else has the record open
 (newsroom/presence.py); the site wires both in, so no admin has to opt in.
+Likewise every admin and inline registered here refuses related ids that no
+record can have (``?section=abc``, an id past 64 bits) on the field or with
+the list's "?e=1", rather than failing (newsroom/validation.py).
 """
 
 import functools
@@ -17,7 +20,7 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.urls import path
 
-from newsroom import autosave, presence
+from newsroom import autosave, presence, validation
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
@@ -38,6 +41,10 @@ class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom admin"
     index_title = "Communications office"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = validation.fitting_admin(admin_class or admin.ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

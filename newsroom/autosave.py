@@ -86,6 +86,9 @@ def draft_fields_parse(raw):
         fields = json.loads(raw)
     except ValueError:
         raise DraftRefused(_("The typed fields did not arrive as JSON.")) from None
+    except RecursionError:
+        # Lists nested thousands deep: no form sends that, and the parser gives up.
+        raise DraftRefused(_("The typed fields are nested too deeply to be a form's.")) from None
     if not isinstance(fields, list):
         raise DraftRefused(_("The typed fields must be a list of [name, value] entries."))
     if len(fields) > MAX_FIELDS:
@@ -112,6 +115,31 @@ def draft_fields_parse(raw):
             continue
         kept.append(entry)
     return kept
+
+
+def _leading_number(stamp):
+    head = stamp.split("-", 1)[0]
+    return int(head) if head.isascii() and head.isdecimal() and len(head) <= 19 else None
+
+
+def opened_before_a_save(*, obj, opened_version):
+    """Whether a change form opened at ``opened_version`` has been saved over since.
+
+    A form's stamp (newsroom/locking.py) is the record's version, or a digest
+    of its row for records without one; a live story's form adds its draft's
+    to the version ("12-3.4"). A stamp whose version is below the stored one,
+    or a digest that differs, was typed over a record that has been saved
+    since. Stamps this cannot read (none, or an unknown shape) count as current.
+    """
+    if obj is None or not opened_version:
+        return False
+    current = locking.record_stamp(obj)
+    if not current or opened_version == current:
+        return False
+    stored, opened = _leading_number(current), _leading_number(opened_version)
+    if stored is not None:
+        return opened is not None and opened < stored
+    return True
 
 
 def autosave_store(*, user, model, object_id, fields, opened_version, now=None):
@@ -149,32 +177,38 @@ def _refused(message, status):
 
 
 def _form_target(request, admin_site, model_label, object_id):
-    """The model and draft key for a form this user may fill, or the refusal to send."""
+    """The model, draft key and record of a form this user may fill, or the refusal to send."""
     try:
         model = apps.get_model(model_label)
     except (LookupError, ValueError):
         model = None
     model_admin = admin_site._registry.get(model)
     if model_admin is None:
-        return None, None, _refused(_("No such kind of record."), 404)
+        return None, None, None, _refused(_("No such kind of record."), 404)
     if object_id is None:
         if not model_admin.has_add_permission(request):
-            return None, None, _refused(_("You may not add this kind of record."), 403)
-        return model, "", None
+            return None, None, None, _refused(_("You may not add this kind of record."), 403)
+        return model, "", None, None
     obj = None
     if len(object_id) <= MAX_KEY_CHARS:
         obj = model_admin.get_object(request, unquote(object_id))
     if obj is None:
-        return None, None, _refused(_("No such record: it may have been deleted."), 404)
+        return None, None, None, _refused(_("No such record: it may have been deleted."), 404)
     if not model_admin.has_change_permission(request, obj):
-        return None, None, _refused(_("You may not change this record."), 403)
-    return model, str(obj.pk), None
+        return None, None, None, _refused(_("You may not change this record."), 403)
+    return model, str(obj.pk), obj, None
 
 
 @require_POST
 def store_view(request, *, admin_site, model_label, object_id=None):
-    """Keep the posted form fields as this user's draft of the form."""
-    model, key, refusal = _form_target(request, admin_site, model_label, object_id)
+    """Keep the posted form fields as this user's draft of the form.
+
+    Refused (409) when the record has been saved since the form was opened:
+    an autosave sent as the form was being saved ("Save and continue" after
+    leaving a field) could land after the save had dropped the draft, and
+    put back a stale one the next page then offered as unsaved typing.
+    """
+    model, key, obj, refusal = _form_target(request, admin_site, model_label, object_id)
     if refusal:
         return refusal
     opened_version = request.POST.get("opened_version", "")
@@ -184,6 +218,15 @@ def store_view(request, *, admin_site, model_label, object_id=None):
         fields = draft_fields_parse(request.POST.get("fields", ""))
     except DraftRefused as refused:
         return _refused(str(refused), 400)
+    if opened_before_a_save(obj=obj, opened_version=opened_version):
+        return _refused(
+            _(
+                "The record was saved after this form was opened (by you or someone else), "
+                "so what you type here is no longer kept as you go. Save to see how it "
+                "differs from what is stored."
+            ),
+            409,
+        )
     draft = autosave_store(
         user=request.user,
         model=model,
@@ -204,7 +247,7 @@ def store_view(request, *, admin_site, model_label, object_id=None):
 @require_POST
 def discard_view(request, *, admin_site, model_label, object_id=None):
     """Forget this user's draft of the form."""
-    model, key, refusal = _form_target(request, admin_site, model_label, object_id)
+    model, key, _obj, refusal = _form_target(request, admin_site, model_label, object_id)
     if refusal:
         return refusal
     autosave_discard(user=request.user, model=model, object_id=key)

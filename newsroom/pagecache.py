@@ -34,12 +34,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.csp import generate_nonce
 from django.utils.http import parse_http_date_safe, urlencode
 
 from newsroom.cache import reconnect_hook_register
-from newsroom.syndication import feed_variant
+from newsroom.syndication import conditional_response, feed_variant
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
@@ -260,7 +259,7 @@ class AnonymousPageCacheMiddleware:
         etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
         if not (etag or last_modified):
             return None
-        answer = get_conditional_response(
+        answer = conditional_response(
             request, etag=etag, last_modified=last_modified and parse_http_date_safe(last_modified)
         )
         if answer is None:

@@ -32,6 +32,19 @@ HEARTBEAT_SECONDS = 30
 PRESENCE_SECONDS = 75
 # Added to each notice, so the page's script can find and replace them.
 MESSAGE_TAG = "newsroom-presence"
+# The longest decimal primary key (a 64-bit id has at most 19 digits).
+MAX_ID_DIGITS = 19
+
+
+def plain_object_id(object_id):
+    """Whether ``object_id`` is a record's decimal primary key, or "add" (a form for a new one).
+
+    Anything else would only fill the cache with keys no page can have: an
+    id of 3,000 characters was accepted before.
+    """
+    if object_id == "add":
+        return True
+    return object_id.isascii() and object_id.isdecimal() and len(object_id) <= MAX_ID_DIGITS
 
 
 def _key(model, object_id):
@@ -103,6 +116,8 @@ def notice_text(name, opened):
 
 def open_notice(request, model, object_id):
     """Tell the editor who else has this record open now, and note them as having it open."""
+    if not plain_object_id(str(object_id)):
+        return
     others = presence_note(user=request.user, model=model, object_id=object_id, opened=True)
     for name, opened in others:
         messages.warning(request, notice_text(name, opened), extra_tags=MESSAGE_TAG)
@@ -130,6 +145,8 @@ def heartbeat_view(request, *, admin_site, model_label, object_id):
     model = _registered_model(admin_site, model_label)
     if model is None:
         return _refused(_("No such kind of record."), 404)
+    if not plain_object_id(object_id):
+        return _refused(_("That is not a record's id."), 400)
     if not admin_site._registry[model].has_view_or_change_permission(request):
         return _refused(_("You may not open this kind of record."), 403)
     others = presence_note(user=request.user, model=model, object_id=object_id)
@@ -142,5 +159,7 @@ def left_view(request, *, admin_site, model_label, object_id):
     model = _registered_model(admin_site, model_label)
     if model is None:
         return _refused(_("No such kind of record."), 404)
+    if not plain_object_id(object_id):
+        return _refused(_("That is not a record's id."), 400)
     presence_leave(user=request.user, model=model, object_id=object_id)
     return JsonResponse({"left": True})

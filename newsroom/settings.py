@@ -59,6 +59,8 @@ else:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form gets a page saying what to do (templates/403_csrf.html), not Django's.
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 
 # The public address of the site, used where a request is not at hand
 # (feeds and sitemaps built outside a request, the sample loader's output).
@@ -119,6 +121,10 @@ INSTALLED_APPS = [
     "institutions",
     "articles",
 ]
+
+# "KAIST" typed where the tag "kaist" exists is that tag, on every path that
+# adds tags (the admin form also spells names as stored; imports rely on this).
+TAGGIT_CASE_INSENSITIVE = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,11 +15,13 @@ browser that asks for HTML and names no feed type. Browsers are dropping
 XSLT, so the page is rendered here, by the site's own templates.
 """
 
+import copy
 import datetime
 import hashlib
 import json
 import mimetypes
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +41,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.html import escape
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -341,6 +343,20 @@ def untimed_change(scope, digest):
     return now
 
 
+def conditional_response(request, *, etag, last_modified):
+    """Django's answer to a conditional GET (304, 412 or None), minus a future If-Modified-Since.
+
+    RFC 9110 (13.1.3) calls a date later than the server's clock invalid, to
+    be ignored; Django compares it as given, so ``Fri, 31 Dec 9999`` got a
+    304 for ever, whatever the feed held. ``last_modified`` is a timestamp.
+    """
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE") or "")
+    if since is not None and since > time.time():
+        request = copy.copy(request)
+        request.META = {k: v for k, v in request.META.items() if k != "HTTP_IF_MODIFIED_SINCE"}
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
+
+
 class PoliteFeed(Feed):
     """A feed that answers 304 from its validators and may be cached.
 
@@ -368,7 +384,7 @@ class PoliteFeed(Feed):
             raise Http404("No feed at this address.") from None
         variant = feed_variant(request)
         etag, last_modified = self.validators(scope, variant=variant)
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        response = conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             document = self.get_feed(scope, request)
             if variant == PAGE:

@@ -6,10 +6,15 @@ everyone. No newsroom record needs a date outside 1900-2200.
 """
 
 import datetime
+import functools
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +140,188 @@ class AddressInitialAdminMixin:
         initial = super().get_changeform_initial_data(request)
         fitted = {name: initial_value_fitted(self.model, name, v) for name, v in initial.items()}
         return {name: value for name, value in fitted.items() if value is not _UNFIT}
+
+
+# Related ids typed where a chooser's id belongs ---------------------------------
+#
+# The autocomplete choosers look the chosen ids up again to show their labels,
+# so a refused form posted with ``section=abc`` or ``people=1x`` failed while
+# being shown again (ValueError), and an id beyond 64 bits (``people=
+# 99999999999999999999999``) failed on SQLite both in the form's own check and
+# in the chooser (OverflowError). Ids that cannot be a record's are refused on
+# the field and left out of the chooser; the rest of the form comes back as
+# typed.
+
+
+def value_fits(field, value):
+    """Whether ``value`` can be looked up in model field ``field`` (a number within its range)."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _fitting(field, values):
+    return [value for value in values if value in (None, "") or value_fits(field, value)]
+
+
+class FittingModelChoiceField(forms.ModelChoiceField):
+    """A chooser's field that calls an id no record can have an invalid choice."""
+
+    def to_python(self, value):
+        key = self.to_field_name or self.queryset.model._meta.pk.name
+        target = self.queryset.model._meta.get_field(key)
+        if value not in self.empty_values and not value_fits(target, value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class FittingModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple chooser's field that refuses ids no record can have before looking them up."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or self.queryset.model._meta.pk.name
+        target = self.queryset.model._meta.get_field(key)
+        for pk in value if isinstance(value, list | tuple) else []:
+            if isinstance(pk, str) and not value_fits(target, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class FittingAutocompleteMixin:
+    """Shows only the chosen ids a record can have; the others are the field's error."""
+
+    def optgroups(self, name, value, attr=None):
+        remote_opts = self.field.remote_field.model._meta
+        key = getattr(self.field.remote_field, "field_name", None) or remote_opts.pk.name
+        return super().optgroups(name, _fitting(remote_opts.get_field(key), value), attr)
+
+
+class FittingAutocompleteSelect(FittingAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class FittingAutocompleteSelectMultiple(FittingAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def _lookup_target(model, key):
+    """The field a changelist's ``?key=`` compares values with, and the lookup; or None."""
+    parts = key.split(LOOKUP_SEP)
+    opts, field = model._meta, None
+    while parts:
+        try:
+            field = opts.get_field(parts[0])
+        except FieldDoesNotExist:
+            break
+        parts.pop(0)
+        if not field.is_relation or field.related_model is None:
+            break
+        opts = field.related_model._meta
+    if field is None or len(parts) > 1:
+        return None
+    lookup = parts[0] if parts else "exact"
+    if lookup not in ("exact", "in", "gt", "gte", "lt", "lte"):
+        return None
+    if field.is_relation:
+        try:
+            field = field.target_field
+        except (AttributeError, FieldError):
+            return None
+    return (field, lookup) if isinstance(field, models.IntegerField) else None
+
+
+def lookup_values_fit(model, key, values):
+    """Whether every value of a changelist filter ``?key=`` can be compared in the database."""
+    target = _lookup_target(model, key)
+    if target is None:
+        return True
+    field, lookup = target
+    for value in values:
+        items = value.split(",") if lookup == "in" else [value]
+        if len(_fitting(field, items)) != len(items):
+            return False
+    return True
+
+
+class FittingRelationsAdminMixin:
+    """For ModelAdmins and inlines: related ids that no record can have are field errors.
+
+    The admin site (newsroom/admin_site.py) gives every registered admin and
+    its inlines this mixin, so no admin has to remember it.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = FittingAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        if type(db_field).formfield is models.ForeignKey.formfield:
+            kwargs.setdefault("form_class", FittingModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = FittingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        if type(db_field).formfield is models.ManyToManyField.formfield:
+            kwargs.setdefault("form_class", FittingModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class FittingLookupsAdminMixin(FittingRelationsAdminMixin):
+    """For ModelAdmins: also a list filtered by an id no record can have is Django's "?e=1".
+
+    ``?institution=99999999999999999999999`` reached SQLite, which cannot
+    hold the number (OverflowError, a 500); Django's own check runs only
+    when the filter is built, before any query. Field lookups are checked
+    first; a list filter of the admin's own that passes such a number on
+    fails in the list's first query (the count), which is caught here too.
+    """
+
+    def get_changelist_instance(self, request):
+        for key, values in request.GET.lists():
+            if key in (*IGNORED_PARAMS, ERROR_FLAG, PAGE_VAR):
+                continue
+            if not lookup_values_fit(self.model, key, values):
+                raise IncorrectLookupParameters(f"{key}: no record has that id")
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_inlines(self, request, obj):
+        return [fitting_inline(inline) for inline in super().get_inlines(request, obj)]
+
+
+@functools.cache
+def fitting_inline(inline_class):
+    """``inline_class`` with ``FittingRelationsAdminMixin`` (one class per inline)."""
+    if issubclass(inline_class, FittingRelationsAdminMixin):
+        return inline_class
+    return _with_mixin(FittingRelationsAdminMixin, inline_class)
+
+
+def fitting_admin(admin_class):
+    """``admin_class`` with ``FittingLookupsAdminMixin``, for the site to register."""
+    if issubclass(admin_class, FittingLookupsAdminMixin):
+        return admin_class
+    return _with_mixin(FittingLookupsAdminMixin, admin_class)
+
+
+def _with_mixin(mixin, cls):
+    return type(
+        cls.__name__,
+        (mixin, cls),
+        {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__doc__": cls.__doc__},
+    )

@@ -16,6 +16,7 @@ from tests.support.factories import (
     make_institution,
     make_person,
     make_position,
+    make_quote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,146 @@ def test_fit_values_in_the_address_still_fill_the_add_page(editor_client):
     assert [str(pk) for pk in form["people"].value()] == [str(person.pk)]
     assert form["headline"].value() == "From a link"
     assert form["published_at"].value().replace(tzinfo=None) == datetime.datetime(2026, 5, 1, 10)
+
+
+# Ids typed (or forged) where a chooser's record id belongs
+
+PAST_64_BITS = "99999999999999999999999"
+
+
+def _inline_errors(response, prefix):
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.formset.prefix == prefix:
+            return [form.errors for form in inline.formset.forms]
+    raise AssertionError(f"no inline {prefix!r} on the page")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("section", "abc"),
+        ("section", "1.5"),
+        ("section", PAST_64_BITS),
+        ("people", "abc"),
+        ("people", PAST_64_BITS),
+        ("institutions", "1x"),
+        ("institutions", PAST_64_BITS),
+        ("agreements", PAST_64_BITS),
+    ],
+)
+def test_an_id_no_record_can_have_is_a_chooser_field_error(editor_client, name, value):
+    article = make_article(status="draft", headline="Kept headline")
+
+    response = post_change(editor_client, article, **{name: value, "headline": "Typed headline"})
+
+    assert response.status_code == 200
+    assert field_errors(response, name)
+    assert 'value="Typed headline"' in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Kept headline"
+
+
+def test_an_id_that_is_no_number_on_the_add_form_keeps_the_rest(editor_client):
+    page = editor_client.get("/admin/articles/article/add/")
+    data = admin_form_data(page, headline="A new story", section="abc")
+
+    response = editor_client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 200
+    assert field_errors(response, "section")
+    assert 'value="A new story"' in response.content.decode()
+    assert not Article.objects.filter(headline="A new story").exists()
+
+
+def test_a_position_for_a_person_that_is_no_number_is_a_field_error(editor_client):
+    institution = make_institution()
+    data = {"person": "abc", "institution": str(institution.pk), "title": "Typed title"}
+    data["started_on"] = "2024-01-01"
+
+    response = editor_client.post("/admin/institutions/position/add/", data)
+
+    assert response.status_code == 200
+    assert field_errors(response, "person")
+    assert 'value="Typed title"' in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_a_person_inline_institution_that_is_no_number_is_a_row_error(editor_client):
+    page = editor_client.get("/admin/institutions/person/add/")
+    data = admin_form_data(page, name="Typed Name", slug="typed-name")
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-institution": "abc",
+            f"{prefix}-0-title": "Dean",
+            f"{prefix}-0-started_on": "2024-01-01",
+        }
+    )
+
+    response = editor_client.post("/admin/institutions/person/add/", data)
+
+    assert response.status_code == 200
+    assert "institution" in _inline_errors(response, prefix)[0]
+    assert 'value="Typed Name"' in response.content.decode()
+
+
+@pytest.mark.parametrize("inline", ["quotes", "bylines"])
+def test_a_speaker_or_byline_id_past_64_bits_is_a_row_error(editor_client, inline):
+    article = make_article(status="draft")
+    page = editor_client.get(change_url(article))
+    data = admin_form_data(page)
+    data.update(
+        {
+            f"{inline}-TOTAL_FORMS": "1",
+            f"{inline}-0-person": PAST_64_BITS,
+            f"{inline}-0-text": "We are delighted.",
+            f"{inline}-0-order": "0",
+        }
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "person" in _inline_errors(response, inline)[0]
+
+
+def test_a_parent_institution_id_past_64_bits_is_a_field_error(editor_client):
+    institution = make_institution()
+    response = post_change(editor_client, institution, parent=PAST_64_BITS)
+    assert response.status_code == 200
+    assert field_errors(response, "parent")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/articles/quote/?institution=9223372036854775808",
+        f"/admin/institutions/position/?institution={PAST_64_BITS}",
+        f"/admin/institutions/position/?person={PAST_64_BITS}",
+        f"/admin/institutions/position/?person__in=1,{PAST_64_BITS}",
+        f"/admin/articles/article/?section={PAST_64_BITS}",
+        f"/admin/articles/article/?section__id__exact={PAST_64_BITS}",
+    ],
+)
+def test_a_list_filtered_by_an_id_past_64_bits_is_refused_not_a_500(superuser_client, address):
+    make_quote(article=make_article(), person=make_position().person)
+
+    response = superuser_client.get(address)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")
+        assert superuser_client.get(response["Location"]).status_code == 200
+    else:
+        assert not response.context["cl"].result_count
+
+
+def test_a_list_filtered_by_a_real_id_still_filters(superuser_client):
+    position = make_position()
+    make_position()
+
+    response = superuser_client.get(f"/admin/institutions/position/?person={position.person.pk}")
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [position]

@@ -293,10 +293,11 @@ def test_merging_an_institution_moves_its_units_and_positions(editor_client):
     assert not Institution.objects.filter(pk=proposal.pk).exists()
 
 
-def test_the_merge_page_refuses_an_unknown_record_with_a_message(editor_client):
+@pytest.mark.parametrize("into", ["999999", "abc", "99999999999999999999999", "1.5"])
+def test_the_merge_page_refuses_an_unknown_record_with_a_message(editor_client, into):
     proposal = _proposal(make_staff("Writer"))
     url = reverse("admin:institutions_person_merge", args=[proposal.pk])
-    response = editor_client.post(url, {"into": "999999"})
+    response = editor_client.post(url, {"into": into})
     assert response.status_code == 200
     assertContains(response, "Choose a confirmed record other than the proposal itself.")
     assert Person.objects.filter(pk=proposal.pk).exists()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import newsroom.cache
-from articles.models import ArticleStatus
+from articles.models import Article, ArticleStatus
 from newsroom import presence
 from newsroom.display import newsroom_time_display
 from tests.support.admin import change_url
@@ -179,3 +179,25 @@ def test_with_redis_down_presence_quietly_reports_nobody(
     assert presence_notices(page) == []
     assert second.post(heartbeat_url(article)).json() == {"notices": []}
     assert first.post(left_url(article)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "object_id", ["x" * 3000, "1" * 20, "1.5", "abc", "-1", "١٢", "%20", "1%2C2"]
+)
+@pytest.mark.parametrize("name", ["admin:newsroom-presence", "admin:newsroom-presence-left"])
+def test_an_id_that_is_no_decimal_key_is_a_400(editor_client, name, object_id):
+    response = editor_client.post(reverse(name, args=["articles.article", object_id]))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "That is not a record's id."
+    if len(object_id) < 200:  # a longer key is one no cache could hold anyway
+        assert cache.get(presence._key(Article, object_id)) is None
+
+
+@pytest.mark.parametrize("object_id", ["9" * 19, "add"])
+def test_a_decimal_key_of_nineteen_digits_or_add_is_answered(editor_client, object_id):
+    response = editor_client.post(
+        reverse("admin:newsroom-presence", args=["articles.article", object_id])
+    )
+    assert response.status_code == 200
+    assert response.json() == {"notices": []}

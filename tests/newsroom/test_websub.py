@@ -296,6 +296,14 @@ def test_the_catch_up_command_queues_what_was_scheduled_before_the_hub(newsroom,
             agreement_signing_to_come(pending),
         ]
     )
+    # Late in the newsroom's evening the agreement's signing day begins before
+    # the story's time: that change runs first, on its own (this failed
+    # between 14:00 and 15:00 UTC, counting its pings as the story's).
+    earlier = [moment for moment in waiting(queue) if moment < scheduled.published_at]
+    if earlier:
+        with time_machine.travel(earlier[-1], tick=False):
+            run_due(queue)
+        hub.pings.clear()
     with time_machine.travel(scheduled.published_at, tick=False):
         run_due(queue)
     assert every_format(("latest", None), ("section", "science")) <= pinged(hub)

@@ -3,6 +3,9 @@
  * Posts the form's fields to the server (newsroom/autosave.py) five seconds
  * after the last change and whenever a changed field loses focus; offers a
  * kept draft back when the page opens with one that differs from the form.
+ * Once the form is being submitted it sends nothing more: an autosave posted
+ * beside the real save (leaving a field by clicking "Save and continue")
+ * could land after the save and bring back a stale draft.
  * Settings come from this script element's data- attributes and the
  * #newsroom-autosave-draft JSON element (templates/admin/change_form.html).
  */
@@ -91,8 +94,12 @@
   var unsavedFromStart = config.hasAttribute("data-unsaved");
   var lastSent = unsavedFromStart ? null : baseline;
   var userTouched = false;
+  // Set once the form is being submitted, or the server has said the record
+  // was saved over since this page opened (409): nothing more is sent.
   var submitting = false;
+  var stopped = false;
   var timer = null;
+  var inFlight = null;
 
   function isDirty() {
     return unsavedFromStart || serialize() !== baseline;
@@ -104,28 +111,43 @@
     }
   }
 
-  function post(url, body) {
+  function post(url, body, signal) {
     body.set("csrfmiddlewaretoken", config.dataset.csrfToken);
-    return fetch(url, { method: "POST", body: body, credentials: "same-origin" }).then(
-      function (response) {
-        return response
-          .json()
-          .catch(function () { return {}; })
-          .then(function (data) {
-            if (!response.ok) {
-              throw new Error(data.error || gettext("The server answered ") + response.status + ".");
-            }
-            return data;
-          });
-      }
-    );
+    var options = { method: "POST", body: body, credentials: "same-origin", signal: signal };
+    return fetch(url, options).then(function (response) {
+      return response
+        .json()
+        .catch(function () { return {}; })
+        .then(function (data) {
+          if (!response.ok) {
+            var error = new Error(
+              data.error || gettext("The server answered ") + response.status + "."
+            );
+            error.status = response.status;
+            throw error;
+          }
+          return data;
+        });
+    });
+  }
+
+  function stopSending() {
+    submitting = true;
+    clearTimeout(timer);
+    timer = null;
+    if (inFlight) {
+      // Not sent yet, or its answer no longer matters; the server refuses
+      // one that arrives after the save anyway.
+      inFlight.abort();
+      inFlight = null;
+    }
   }
 
   function save(useBeacon) {
     clearTimeout(timer);
     timer = null;
     var state = serialize();
-    if (submitting || state === lastSent) {
+    if (submitting || stopped || state === lastSent) {
       return;
     }
     lastSent = state;
@@ -147,17 +169,30 @@
       navigator.sendBeacon(url, body);
       return;
     }
-    post(url, body).then(
-      function (data) { say(data.message || ""); },
+    var controller = window.AbortController ? new AbortController() : null;
+    inFlight = controller;
+    post(url, body, controller ? controller.signal : undefined).then(
+      function (data) {
+        inFlight = inFlight === controller ? null : inFlight;
+        say(data.message || "");
+      },
       function (error) {
-        lastSent = null; // try again on the next change
+        inFlight = inFlight === controller ? null : inFlight;
+        if (submitting) {
+          return; // aborted as the form was submitted
+        }
+        if (error.status === 409) {
+          stopped = true; // saved over since this page opened: no use retrying
+        } else {
+          lastSent = null; // try again on the next change
+        }
         say(gettext("What you typed could not be kept on the server: ") + error.message);
       }
     );
   }
 
   function schedule() {
-    if (submitting) {
+    if (submitting || stopped) {
       return;
     }
     clearTimeout(timer);
@@ -169,14 +204,35 @@
     schedule();
   });
   form.addEventListener("change", schedule);
-  form.addEventListener("focusout", function () {
+  // Pressing a save button takes the focus from the field first: that
+  // focusout must not post beside the save. The pending timer stays, so a
+  // press that ends in no submit still saves the typing a moment later.
+  var pressingSubmit = false;
+  function isSubmitControl(element) {
+    return Boolean(element && element.form === form && element.type === "submit");
+  }
+  form.addEventListener("pointerdown", function (event) {
+    var control = event.target.closest ? event.target.closest("button, input") : null;
+    pressingSubmit = isSubmitControl(control);
+  });
+  document.addEventListener("pointerup", function () {
+    setTimeout(function () { pressingSubmit = false; }, 0);
+  });
+  form.addEventListener("focusout", function (event) {
+    if (pressingSubmit || isSubmitControl(event.relatedTarget)) {
+      return;
+    }
     if (timer !== null) {
       save(false);
     }
   });
-  form.addEventListener("submit", function () {
-    submitting = true;
-    clearTimeout(timer);
+  form.addEventListener("submit", function (event) {
+    stopSending();
+    setTimeout(function () {
+      if (event.defaultPrevented) {
+        submitting = false; // another script kept the page: keep saving the typing
+      }
+    }, 0);
   });
   // An editor may settle its content once when it starts; that is not typing.
   document.addEventListener("prose-editor:ready", function () {
@@ -193,7 +249,7 @@
     }
   });
   window.addEventListener("pagehide", function () {
-    if (timer !== null) {
+    if (timer !== null && !submitting) {
       save(true);
     }
   });
