@@ -162,3 +162,21 @@ def test_publishing_with_the_time_left_empty_publishes_now(editor_client):
     stored = Article.objects.get(pk=article.pk)
     assert stored.published_at is not None and stored.published_at <= timezone.now()
     assert editor_client.get(stored.get_absolute_url()).status_code == 200
+
+
+def test_the_story_list_says_the_embargo_in_the_state_and_who_edited_last(editor_client):
+    import datetime
+
+    editor = make_staff("Editor", first_name="Min-ji", last_name="Kim")
+    embargoed = make_article(
+        headline="Held back", embargo_until=timezone.now() + datetime.timedelta(days=1)
+    )
+    Article.objects.filter(pk=embargoed.pk).update(updated_by=editor)
+
+    page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "Embargoed until " in page
+    assert "by Min-ji Kim" in page
+    # Six columns: the embargo and the editor have no columns of their own.
+    assert "column-embargo_local" not in page and "column-updated_by" not in page
+    assert "column-updated_local" in page
