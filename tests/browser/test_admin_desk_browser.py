@@ -394,6 +394,18 @@ def test_a_story_scheduled_for_later_is_listed_as_scheduled(open_desk):
     desk.click(page.locator("#changelist-filter").get_by_role("link", name="Scheduled"))
     page.wait_for_url(re.compile(r"state=scheduled"))
     assert page.get_by_role("link", name=article.headline).count() == 1
+    # Every column in view on a 1366-pixel laptop, sidebar and filters open:
+    # no sideways scrolling (an outside check found the list 1374 px wide).
+    page.set_viewport_size({"width": 1366, "height": 768})
+    overflow = page.evaluate(
+        "() => { const r = document.querySelector('#changelist .results');"
+        " return r.scrollWidth - r.clientWidth; }"
+    )
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('#result_list thead th')].map(t => t.className + ':' + t.offsetWidth)"
+        " .concat([document.querySelector('#changelist .results').clientWidth])"
+    )
+    assert overflow <= 0, f"the story list is {overflow} px wider than its room {widths}"
     flow_shot(
         desk, "12-scheduled-in-the-list", "A story scheduled for later, under the Scheduled filter"
     )
