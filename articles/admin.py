@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,7 +33,7 @@ from articles.models import (
 )
 from institutions.models import Institution, Position, positions_prefetch
 from newsroom import revisions
-from newsroom.admin import NewsroomVersionAdmin
+from newsroom.admin import NewsroomVersionAdmin, SlugPreviewAdminMixin
 from newsroom.admin_library import LibraryImageChooser
 from newsroom.display import newsroom_time_display, newsroom_zone_label
 from newsroom.locking import OPENED_VERSION_FIELD, OptimisticLockAdminMixin, record_stamp
@@ -155,7 +155,7 @@ class PublicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomVersionAdmin):
+class ArticleAdmin(SlugPreviewAdminMixin, NewsroomVersionAdmin):
     form = ArticleAdminForm
     # Draft changes next to the state: at the end of the row they fell off a
     # 1366-pixel screen, and they are the only sign of unpublished edits.
@@ -199,9 +199,6 @@ class ArticleAdmin(NewsroomVersionAdmin):
         "tagged_items": _("tags"),
         "curated_links": _("curated related articles"),
     }
-
-    class Media:
-        js = ["admin/newsroom/slug.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "section", "standfirst", "body", "tags"]}),
@@ -283,11 +280,6 @@ class ArticleAdmin(NewsroomVersionAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_draft_compare",
             ),
             path(
-                "slug/",
-                self.admin_site.admin_view(self.slug_view),
-                name=f"{opts.app_label}_{opts.model_name}_slug",
-            ),
-            path(
                 "<path:object_id>/draft/preview/",
                 self.admin_site.admin_view(self.draft_preview_view),
                 name=f"{opts.app_label}_{opts.model_name}_draft_preview",
@@ -295,18 +287,8 @@ class ArticleAdmin(NewsroomVersionAdmin):
             *super().get_urls(),
         ]
 
-    def slug_view(self, request):
-        """The slug a headline (``?headline=``) gets, as saving would make it, as JSON."""
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
-            raise PermissionDenied
-        exclude = request.GET.get("exclude", "")
-        slug = Article.objects.free_slug(
-            request.GET.get("headline", "")[:1000],
-            exclude_pk=int(exclude) if exclude.isascii() and exclude.isdecimal() else None,
-        )
-        response = JsonResponse({"slug": slug})
-        response["Cache-Control"] = "private, no-store"
-        return response
+    def slug_free(self, text, *, exclude_pk):
+        return Article.objects.free_slug(text, exclude_pk=exclude_pk)
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))

@@ -390,7 +390,7 @@ class ArticleAdminForm(LockedModelForm):
 
 
 class BylineFormSet(forms.BaseInlineFormSet):
-    """Bylines: a writer's proposed person is credited on a public story only once confirmed."""
+    """Rows naming people (bylines, quotes): a writer's proposal goes out only once confirmed."""
 
     def clean(self):
         super().clean()
@@ -400,15 +400,13 @@ class BylineFormSet(forms.BaseInlineFormSet):
             proposals_refuse(people_ids=_row_people(self))
 
 
-class QuoteFormSet(forms.BaseInlineFormSet):
+class QuoteFormSet(BylineFormSet):
     """Quotes whose speaker held no recorded position on the story's date print a bare name."""
 
     def clean(self):
         super().clean()
         if any(form.errors for form in self.forms):
             return
-        if goes_public_on_save(self.instance, self.data):
-            proposals_refuse(people_ids=_row_people(self))
         day = self.instance.quote_date()
         warnings = []
         for form in self.forms:

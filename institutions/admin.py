@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from institutions.models import (
     proposal_fields,
     proposal_merge,
 )
-from newsroom.admin import NewsroomVersionAdmin
+from newsroom.admin import NewsroomVersionAdmin, SlugPreviewAdminMixin
 from newsroom.locking import OptimisticLockAdminMixin
 from newsroom.validation import AddressInitialAdminMixin, SaneDatesAdminMixin
 
@@ -84,43 +84,11 @@ def writer_refusal(record):
     ) % {"name": record}
 
 
-class SlugFromTextAdminMixin:
-    """The slug made from the name on the server, shown as the name is typed.
+class SlugFromTextAdminMixin(SlugPreviewAdminMixin):
+    """Institutions, people and agreements: the slug from the name (``SlugFromTextForm``)."""
 
-    No ``prepopulated_fields``: Django's browser slug maker drops Korean
-    letters ("김철수" gave an empty slug). static/admin/newsroom/slug.js asks
-    ``slug_view`` instead, and the form makes the same slug on saving when
-    the field is left empty (``SlugFromTextForm``).
-    """
-
-    class Media:
-        js = ["admin/newsroom/slug.js"]
-
-    def get_urls(self):
-        opts = self.model._meta
-        return [
-            # Before the admin's own "<path:object_id>/", which would take it.
-            path(
-                "slug/",
-                self.admin_site.admin_view(self.slug_view),
-                name=f"{opts.app_label}_{opts.model_name}_slug",
-            ),
-            *super().get_urls(),
-        ]
-
-    def slug_view(self, request):
-        """The slug a name gets (``?headline=``, as slug.js asks), as saving would make it, as JSON."""
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
-            raise PermissionDenied
-        exclude = request.GET.get("exclude", "")
-        slug = free_slug_for(
-            self.model,
-            request.GET.get("headline", "")[:1000],
-            exclude_pk=int(exclude) if exclude.isascii() and exclude.isdecimal() else None,
-        )
-        response = JsonResponse({"slug": slug})
-        response["Cache-Control"] = "private, no-store"
-        return response
+    def slug_free(self, text, *, exclude_pk):
+        return free_slug_for(self.model, text, exclude_pk=exclude_pk)
 
 
 class ProposalFilter(admin.SimpleListFilter):
