@@ -369,12 +369,15 @@ def test_a_story_scheduled_for_later_is_listed_as_scheduled(open_desk):
     from django.utils import timezone
 
     from articles.models import ArticleStatus
-    from tests.support.factories import make_article, make_staff
+    from tests.support.factories import make_article, make_section, make_staff
 
+    # A section named as a newsroom names them: the factory's "Section <n>" grows
+    # with the tests run before, and the list's width with it.
     article = make_article(
         headline="Yonsei Cancer Center widens heavy ion therapy",
         status=ArticleStatus.DRAFT,
         published_at=None,
+        section=make_section(name="Research", slug="research"),
     )
     desk = open_desk(make_staff("Editor"))
     page = desk.page
