@@ -210,10 +210,11 @@ class ArticleAdminForm(LockedModelForm):
         return conflict
 
     def _differs_only_by_implied_links(self, item, content, implied):
-        if item.kind != "field" or item.name not in implied or item.name not in self.cleaned_data:
+        cleaned = getattr(self, "cleaned_data", {})
+        if item.kind != "field" or item.name not in implied or item.name not in cleaned:
             return False
         theirs = set(content["m2m"].get(item.name, []))
-        mine = {linked.pk for linked in self.cleaned_data[item.name]}
+        mine = {linked.pk for linked in cleaned[item.name]}
         return bool(theirs ^ mine) and (theirs ^ mine) <= set(implied[item.name])
 
     def conflict_headline(self, values):
